@@ -1,0 +1,1 @@
+"""Classical numerics, installed as ``sciml.solvers``."""

@@ -1,0 +1,1 @@
+"""Approximation and sampling theory, installed as ``sciml.theory``."""
