@@ -135,8 +135,10 @@ class TensorGrid(Discretization):
                     )
                 )
             last = real and i == self.ndim - 1
-            k = torch.fft.rfftfreq(ax.n, d=1.0 / ax.n) if last else torch.fft.fftfreq(
-                ax.n, d=1.0 / ax.n
+            k = (
+                torch.fft.rfftfreq(ax.n, d=1.0 / ax.n)
+                if last
+                else torch.fft.fftfreq(ax.n, d=1.0 / ax.n)
             )
             out.append(2 * torch.pi * k.to(torch.float64) / ax.length)
         return tuple(out)

@@ -77,6 +77,7 @@ def linear_stencil(axis: Axis, x: torch.Tensor):
     t : torch.Tensor of shape (m,)
         Value at ``x`` is ``(1 - t) * u[left] + t * u[right]``.
     """
+    x = x.contiguous()
     nodes = axis.nodes.to(x.device)
     n = axis.n
     if n == 1:

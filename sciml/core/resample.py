@@ -81,9 +81,7 @@ def resample(
     if not isinstance(source, TensorGrid):  # pragma: no cover - only two concrete kinds
         raise no_policy_error(source, target, "unsupported source")
     if target.ndim != source.ndim:
-        raise no_policy_error(
-            source, target, f"dimensions differ ({source.ndim} vs {target.ndim})"
-        )
+        raise no_policy_error(source, target, f"dimensions differ ({source.ndim} vs {target.ndim})")
     if isinstance(target, PointCloud):
         return evaluate(values, source, target.points(), method, _target=target)
     if not isinstance(target, TensorGrid):  # pragma: no cover

@@ -1,8 +1,8 @@
 """Conversion of user input (numpy arrays, lists, scalars, tensors) to torch tensors.
 
 numpy is accepted at every constructor and converted once; everything inside the package
-is torch. A tensor keeps its dtype and device; anything else becomes float64 (complex128
-for complex input) on the CPU.
+is torch. Tensors keep their dtype and device, numpy floating arrays their dtype; integers,
+booleans, lists and scalars become float64 (complex128 for complex input) on the CPU.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ def as_tensor(x, *, dtype: torch.dtype | None = None, device=None, name: str = "
     x : array_like or torch.Tensor
         Data of any shape.
     dtype : torch.dtype, optional
-        Target dtype. Default: the tensor's own dtype for tensors; float64 (complex128 for
-        complex data) for numpy arrays, lists and scalars.
+        Target dtype. Default: the own dtype of tensors and of numpy floating/complex
+        arrays; float64 (complex128 for complex data) for everything else.
     device : torch.device or str, optional
         Target device. Default: the tensor's own device, else the CPU.
     name : str
@@ -39,6 +39,8 @@ def as_tensor(x, *, dtype: torch.dtype | None = None, device=None, name: str = "
     >>> as_tensor([1, 2]).dtype
     torch.float64
     >>> as_tensor(torch.ones(2, dtype=torch.float32)).dtype
+    torch.float32
+    >>> as_tensor(np.ones(2, dtype=np.float32)).dtype
     torch.float32
     """
     if isinstance(x, torch.Tensor):
@@ -57,6 +59,8 @@ def as_tensor(x, *, dtype: torch.dtype | None = None, device=None, name: str = "
             f"{name}: expected numeric data, received an array of dtype {arr.dtype}. "
             "Fix: pass numbers (ragged nested lists cannot be converted)."
         )
+    if dtype is None and arr.dtype in (np.float32, np.float64, np.complex64, np.complex128):
+        return torch.from_numpy(np.array(arr, copy=True)).to(device=device)
     if dtype is None:
         dtype = torch.complex128 if np.iscomplexobj(arr) else DEFAULT_DTYPE
     return torch.as_tensor(np.ascontiguousarray(arr), dtype=dtype, device=device)

@@ -119,8 +119,7 @@ def inject(field: Field, coarse: TensorGrid) -> Field:
         if float(gap) > 1e-12 * max(1.0, f.length):
             raise DiscretizationError(
                 explain(
-                    f"inject needs nested grids; coarse axis {i} has nodes that are not "
-                    "fine nodes",
+                    f"inject needs nested grids; coarse axis {i} has nodes that are not fine nodes",
                     expected=f"nodes of {c!r} among those of {f!r}",
                     received=f"a node {float(gap):.3g} away from every fine node",
                     fix="use restrict (it works on non-nested grids) or nested levels",
