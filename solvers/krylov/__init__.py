@@ -1,0 +1,1 @@
+"""Krylov solvers (CG, GMRES, GCRO-DR with recycling), preconditioners and solve orderings."""

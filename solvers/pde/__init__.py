@@ -1,0 +1,1 @@
+"""PDE problem families: seeded input samplers and their discretizations on tensor grids."""
