@@ -290,7 +290,7 @@ class Axis:
                     fix="use Axis.uniform, or read the gaps from axis.nodes.diff()",
                 )
             )
-        return float(self.weights.max())
+        return self.length / self._cells()
 
     # ------------------------------------------------------------------ hierarchy
     def coarsen(self, factor: int = 2) -> Axis:
@@ -336,7 +336,7 @@ class Axis:
         if self.kind == "gauss_legendre":
             return Axis.gauss_legendre(new_cells, self.bounds)
         if coarser:
-            nodes = self.nodes[::factor] if extra else self.nodes[::factor]
+            nodes = self.nodes[::factor]
         else:
             x = self.nodes
             fine = [x[:-1] + (x[1:] - x[:-1]) * (i / factor) for i in range(factor)]

@@ -152,3 +152,11 @@ def test_periodic_custom_refinement_fills_the_wrap_around_gap():
     fine = ax.refine(2)
     assert fine.nodes.tolist() == pytest.approx([0.0, 0.125, 0.25, 0.375, 0.5, 0.75])
     assert float(fine.weights.sum()) == pytest.approx(1.0)
+
+
+def test_spacing_of_uniform_axes():
+    assert Axis.uniform(2, (0.0, 1.0)).spacing == 1.0
+    assert Axis.uniform(4, (0.0, 1.0), periodic=True).spacing == 0.25
+    assert Axis.uniform(4, (0.0, 1.0), offset="cell").spacing == 0.25
+    with pytest.raises(DiscretizationError, match="only uniform axes"):
+        Axis.chebyshev(4).spacing
