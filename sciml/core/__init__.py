@@ -4,7 +4,13 @@ fields on them. Imports nothing else from sciml."""
 from .axis import Axis
 from .discretization import Discretization
 from .domain import Domain
-from .errors import ConvergenceError, DiscretizationError, SciMLError, ShapeError
+from .errors import (
+    ConvergenceError,
+    DiscretizationError,
+    ParameterError,
+    SciMLError,
+    ShapeError,
+)
 from .field import Field, relative_l2_error
 from .grid import TensorGrid
 from .interpolation import interpolation_matrix
@@ -20,6 +26,7 @@ __all__ = [
     "DiscretizationError",
     "Domain",
     "Field",
+    "ParameterError",
     "PointCloud",
     "SciMLError",
     "ShapeError",

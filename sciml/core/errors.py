@@ -12,6 +12,7 @@ __all__ = [
     "SciMLError",
     "ShapeError",
     "DiscretizationError",
+    "ParameterError",
     "ConvergenceError",
     "explain",
 ]
@@ -47,6 +48,11 @@ class ShapeError(SciMLError, ValueError):
 
 class DiscretizationError(SciMLError, ValueError):
     """Discretizations are invalid, incompatible, or have no resampling policy between them."""
+
+
+class ParameterError(SciMLError, ValueError):
+    """A numerical or physical parameter is invalid (negative viscosity, NaN coefficient,
+    non-positive time step, restart length below the recycle dimension, ...)."""
 
 
 class ConvergenceError(SciMLError, RuntimeError):
