@@ -34,6 +34,7 @@ __all__ = [
     "resolve_method",
     "linear_stencil",
     "interpolation_matrix",
+    "transfer_matrix",
     "fft_resample",
 ]
 
@@ -99,13 +100,11 @@ def linear_stencil(axis: Axis, x: torch.Tensor):
     return left, right, (x - x0) / (x1 - x0)
 
 
-@functools.lru_cache(maxsize=256)
-def _cached_matrix(axis: Axis, x_key: bytes, m: int, method: str) -> torch.Tensor:
-    x = torch.from_numpy(np.frombuffer(x_key, dtype=np.float64).copy())
+def _build_matrix(axis: Axis, x: torch.Tensor, method: str) -> torch.Tensor:
     if method == "linear":
         left, right, t = linear_stencil(axis, x)
-        mat = torch.zeros(m, axis.n, dtype=torch.float64)
-        rows = torch.arange(m)
+        mat = torch.zeros(x.shape[0], axis.n, dtype=torch.float64)
+        rows = torch.arange(x.shape[0])
         mat.index_put_((rows, left), 1 - t, accumulate=True)
         mat.index_put_((rows, right), t, accumulate=True)
         return mat
@@ -127,7 +126,12 @@ def interpolation_matrix(axis: Axis, x, method: str = "auto") -> torch.Tensor:
     Returns
     -------
     torch.Tensor of shape (m, axis.n), float64
-        Cached per (axis, coordinates, method).
+
+    Raises
+    ------
+    DiscretizationError
+        If polynomial interpolation overflows (many equispaced nodes: the Lebesgue constant
+        grows like 2^n).
 
     Examples
     --------
@@ -135,8 +139,15 @@ def interpolation_matrix(axis: Axis, x, method: str = "auto") -> torch.Tensor:
     >>> interpolation_matrix(ax, [0.25], "linear").tolist()
     [[0.5, 0.5, 0.0]]
     """
-    x = np.ascontiguousarray(np.asarray(x, dtype=np.float64).reshape(-1))
-    return _cached_matrix(axis, x.tobytes(), x.size, resolve_method(axis, method))
+    x = torch.as_tensor(np.asarray(x, dtype=np.float64).reshape(-1))
+    return _build_matrix(axis, x, resolve_method(axis, method))
+
+
+@functools.lru_cache(maxsize=128)
+def transfer_matrix(source: Axis, target: Axis, method: str = "auto") -> torch.Tensor:
+    """:func:`interpolation_matrix` from ``source`` to the nodes of ``target``, cached per
+    pair of axes (both are hashable), shape ``(target.n, source.n)``."""
+    return interpolation_matrix(source, target.nodes, method)
 
 
 def _trig_matrix(axis: Axis, x: torch.Tensor) -> torch.Tensor:
@@ -172,6 +183,15 @@ def _barycentric_matrix(axis: Axis, x: torch.Tensor) -> torch.Tensor:
     hit = exact.any(dim=1)
     if hit.any():
         mat[hit] = exact[hit].to(mat.dtype)
+    if not torch.isfinite(mat).all():
+        raise DiscretizationError(
+            explain(
+                f"polynomial interpolation through the {axis.n} nodes of {axis!r} overflowed",
+                expected="a node set with a moderate Lebesgue constant",
+                received=f"{axis.kind} nodes (on equispaced nodes it grows like 2^n)",
+                fix="use Chebyshev or Gauss-Legendre nodes, or method='linear'",
+            )
+        )
     return mat
 
 

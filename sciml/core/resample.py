@@ -21,7 +21,13 @@ import torch
 from .discretization import Discretization
 from .errors import DiscretizationError, ShapeError, explain
 from .grid import TensorGrid
-from .interpolation import fft_resample, interpolation_matrix, linear_stencil, resolve_method
+from .interpolation import (
+    fft_resample,
+    interpolation_matrix,
+    linear_stencil,
+    resolve_method,
+    transfer_matrix,
+)
 from .pointcloud import PointCloud
 
 __all__ = ["resample", "evaluate", "no_policy_error"]
@@ -102,7 +108,7 @@ def resample(
         if fft_ok:
             out = fft_resample(out, lead + i, src, dst)
         else:
-            out = _apply_along(out, interpolation_matrix(src, dst.nodes.numpy(), how), lead + i)
+            out = _apply_along(out, transfer_matrix(src, dst, how), lead + i)
     return out
 
 

@@ -15,7 +15,7 @@ from .axis import Axis
 from .errors import DiscretizationError, explain
 from .field import Field
 from .grid import TensorGrid
-from .interpolation import interpolation_matrix
+from .interpolation import transfer_matrix
 
 __all__ = ["prolongation_matrix", "restriction_matrix", "prolong", "restrict", "inject"]
 
@@ -23,7 +23,7 @@ __all__ = ["prolongation_matrix", "restriction_matrix", "prolong", "restrict", "
 def prolongation_matrix(coarse: Axis, fine: Axis) -> torch.Tensor:
     """Linear interpolation from ``coarse`` nodes to ``fine`` nodes, shape ``(n_f, n_c)``."""
     _check_pair(coarse, fine)
-    return interpolation_matrix(coarse, fine.nodes.numpy(), "linear")
+    return transfer_matrix(coarse, fine, "linear")
 
 
 def restriction_matrix(fine: Axis, coarse: Axis) -> torch.Tensor:

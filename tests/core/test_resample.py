@@ -165,3 +165,8 @@ def test_dimension_mismatch_names_both_discretizations():
 def test_evaluation_keeps_batch_and_point_shape():
     u = Field(torch.randn(2, 3, 8, 8, dtype=torch.float64), TensorGrid.uniform((8, 8)))
     assert u(torch.rand(5, 4, 2, dtype=torch.float64)).shape == (2, 3, 5, 4)
+
+
+def test_overflowing_polynomial_interpolation_is_refused():
+    with pytest.raises(DiscretizationError, match="Chebyshev or Gauss-Legendre nodes"):
+        interpolation_matrix(Axis.uniform(70, (-1.0, 1.0)), [0.945], "spectral")

@@ -6,10 +6,10 @@ import math
 import numpy as np
 import pytest
 import torch
-from sciml.solvers.pde import Burgers1D
 from scipy.special import ive
 
 from sciml.core import Field
+from sciml.solvers.pde import Burgers1D
 
 
 def test_parameters_are_pinned_to_the_fno_paper():

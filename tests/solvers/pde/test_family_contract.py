@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 import torch
+
+from sciml.core import Field
 from sciml.solvers.pde import (
     AbstractLinearFamily,
     AbstractProblemFamily,
@@ -21,8 +23,6 @@ from sciml.solvers.pde import (
     ParameterError,
     Poisson,
 )
-
-from sciml.core import Field
 
 FAMILIES = {
     "darcy": lambda: Darcy(9),

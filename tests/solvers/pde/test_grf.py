@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import scipy.fft
 import scipy.sparse as sp
-from sciml.solvers.pde import DirichletGRF, NeumannGRF, ParameterError, PeriodicGRF
-from sciml.solvers.pde.stencils import laplacian_matrix, unit_square_grid
 
 from sciml.core import Axis, TensorGrid
+from sciml.solvers.pde import DirichletGRF, NeumannGRF, ParameterError, PeriodicGRF
+from sciml.solvers.pde.stencils import laplacian_matrix, unit_square_grid
 
 
 def prescribed(mu, alpha, tau, sigma):

@@ -4,8 +4,9 @@ matrix."""
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from sciml.solvers.pde import Heat, ParameterError
 from scipy.sparse.linalg import splu
+
+from sciml.solvers.pde import Heat, ParameterError
 
 
 def discrete_eigenvalue(k, l, h):

@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 import pytest
+
 from sciml.solvers.pde import NavierStokes2D
 
 

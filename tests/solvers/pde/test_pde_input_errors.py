@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 import torch
+
+from sciml.core import DiscretizationError, SciMLError, ShapeError
 from sciml.solvers.pde import (
     Burgers1D,
     ConvectionDiffusion,
@@ -15,8 +17,6 @@ from sciml.solvers.pde import (
     Poisson,
     mms_errors,
 )
-
-from sciml.core import DiscretizationError, SciMLError, ShapeError
 
 CONSTRUCTORS = {
     "darcy": lambda R: Darcy(R),

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 import sympy
+
 from sciml.solvers.pde import (
     ConvectionDiffusion,
     Darcy,

@@ -1,0 +1,7 @@
+"""The built-in claims. Importing this package registers them in
+``sciml.validation.registry.REGISTRY``; add a module per area (``core``, ``solvers``, ...)
+and import it here."""
+
+from . import core
+
+__all__ = ["core"]
