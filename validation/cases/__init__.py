@@ -2,6 +2,6 @@
 ``sciml.validation.registry.REGISTRY``; add a module per area (``core``, ``solvers``, ...)
 and import it here."""
 
-from . import core
+from . import core, pde
 
-__all__ = ["core"]
+__all__ = ["core", "pde"]
