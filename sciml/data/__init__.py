@@ -1,0 +1,1 @@
+"""Operator-learning data: dataset generation pipeline, HDF5 datasets, torch Dataset."""
