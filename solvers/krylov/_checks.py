@@ -148,6 +148,16 @@ class LinearSystem:
         """The true residual ``b - A x`` (one counted matvec)."""
         return self.b - self.op.apply(x)
 
+    def start(self) -> tuple[np.ndarray, np.ndarray, float]:
+        """Initial iterate, its true residual and the residual norm (a matvec only when an
+        ``x0`` was given)."""
+        if self.x0 is None:
+            x, r = np.zeros(self.n, dtype=self.dtype), self.b.copy()
+        else:
+            x = self.x0.copy()
+            r = self.residual(x)
+        return x, r, float(np.linalg.norm(r))
+
 
 def setup_system(
     A, b, *, x0=None, M=None, rtol=1e-8, atol=0.0, max_iter=None, extra_dtypes=()

@@ -162,13 +162,7 @@ def gcrodr(
         return nonfinite(system, t0=t0, state=state, extra=extra)
     if system.bnorm == 0.0:
         return zero_rhs(system, t0=t0, state=state, extra=extra)
-    if system.x0 is None:
-        x = np.zeros(system.n, dtype=system.dtype)
-        r = system.b.copy()
-    else:
-        x = system.x0.copy()
-        r = system.residual(x)
-    rnorm = float(np.linalg.norm(r))
+    x, r, rnorm = system.start()
     history = [rnorm / system.bnorm]
     if not np.isfinite(rnorm):
         return nonfinite(system, history=history, t0=t0, state=state, extra=extra)

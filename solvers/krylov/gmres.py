@@ -81,13 +81,7 @@ def gmres(A, b, *, x0=None, M=None, restart=40, rtol=1e-8, atol=0.0, max_iter=No
         return nonfinite(system, t0=t0, extra=extra)
     if system.bnorm == 0.0:
         return zero_rhs(system, t0=t0, extra=extra)
-    if system.x0 is None:
-        x = np.zeros(system.n, dtype=system.dtype)
-        r = system.b.copy()
-    else:
-        x = system.x0.copy()
-        r = system.residual(x)
-    rnorm = float(np.linalg.norm(r))
+    x, r, rnorm = system.start()
     history = [rnorm / system.bnorm]
     if not np.isfinite(rnorm):
         return nonfinite(system, history=history, t0=t0, extra=extra)
