@@ -24,3 +24,11 @@ def test_claim_passes_and_broken_variant_fails(run, name):
     assert result.claim.verdict is Verdict.PASS, result.claim.assessment.reason
     assert result.broken.verdict is Verdict.FAIL, result.broken.assessment.reason
     assert abs(result.broken.fit.slope - 1.0) < 0.2  # the offset bug is first order
+
+
+@pytest.mark.slow
+def test_navier_stokes_time_order_claim():
+    (case,) = cases("slow", only="pde.navier_stokes.time_order")
+    result = run_cases([case], tier="slow").results[0]
+    assert result.claim.verdict is Verdict.PASS, result.claim.assessment.reason
+    assert result.broken.verdict is Verdict.FAIL, result.broken.assessment.reason

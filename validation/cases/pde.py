@@ -12,8 +12,8 @@ from collections.abc import Callable
 import numpy as np
 from scipy.sparse.linalg import spsolve
 
-from sciml.core import Axis, TensorGrid
-from sciml.solvers.pde import ConvectionDiffusion, Darcy, Helmholtz, Poisson
+from sciml.core import Axis, TensorGrid, relative_l2_error
+from sciml.solvers.pde import ConvectionDiffusion, Darcy, Helmholtz, NavierStokes2D, Poisson
 from sciml.solvers.pde.manufactured import (
     ManufacturedProblem,
     convection_diffusion_problem,
@@ -106,3 +106,44 @@ _register(
     lambda: convection_diffusion_problem(peclet=10),
     2,
 )
+
+
+# ----------------------------------------------------------------------------- time order
+_NS_RESOLUTION, _NS_T, _NS_STEPS = 64, 1.0, (10, 20, 40, 80, 160, 320)
+
+
+def _ns_errors(seed, reference_resolution: int) -> Measurement:
+    """Relative L2 error at T of the Navier-Stokes scheme against a 64x finer time step."""
+    family = NavierStokes2D(_NS_RESOLUTION, T=_NS_T, dt=_NS_T / _NS_STEPS[0])
+    w0 = family.sample_inputs(1, rng=np.random.default_rng(seed))
+    fine_dt = _NS_T / (64 * _NS_STEPS[-1])
+    fine = NavierStokes2D(reference_resolution, T=_NS_T, dt=fine_dt)
+    reference = fine.solve(w0.on(fine.grid)).on(family.grid)
+    dt, err = [], []
+    for steps in _NS_STEPS:
+        u = NavierStokes2D(_NS_RESOLUTION, T=_NS_T, dt=_NS_T / steps).solve(w0)
+        dt.append(_NS_T / steps)
+        err.append(float(relative_l2_error(u, reference)))
+    return Measurement(dt, err)
+
+
+def _ns_broken(seed) -> Measurement:
+    """The reference solved on a 4x coarser grid: its spatial error floors the comparison."""
+    return _ns_errors(seed, _NS_RESOLUTION // 4)
+
+
+@register(
+    name="pde.navier_stokes.time_order",
+    statement="The FNO Navier-Stokes scheme (Crank-Nicolson diffusion, forward-Euler "
+    "advection and forcing) is first order in dt.",
+    source="Li et al., Fourier Neural Operator (ICLR 2021), ns_2d.py scheme; forward Euler "
+    "is first order (Hairer, Norsett & Wanner 1993)",
+    variable="dt",
+    scale="loglog",
+    rule=TwoSidedSlope(1.0, 0.1),
+    broken=_ns_broken,
+    tier="slow",
+)
+def navier_stokes_time_order(seed) -> Measurement:
+    """64x64, nu = 1e-3, T = 1, 10..320 steps, against 20480 steps on the same grid."""
+    return _ns_errors(seed, _NS_RESOLUTION)
