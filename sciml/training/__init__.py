@@ -1,0 +1,1 @@
+"""Training of neural operators: Trainer, relative Lp and Sobolev losses, checkpoints."""
