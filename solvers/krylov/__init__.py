@@ -12,6 +12,8 @@ small 2-D problems, :func:`direct`; SPD, :func:`cg` with :func:`amg`; nonsymmetr
 indefinite, :func:`gcrodr` (deflated restarting), passing ``state`` along slowly varying
 sequences with a frozen preconditioner (:func:`solve_sequence`). Recycling between
 unrelated (i.i.d.) systems gains little; measure matvecs against these baselines.
+:func:`choose_method` makes that choice by a measured pilot on a few systems of a family,
+and :class:`SequenceSolver` runs the chosen method over all of them.
 
 Examples
 --------
@@ -24,6 +26,7 @@ Examples
 """
 
 from ._checks import ParameterError
+from .auto import MethodChoice, SequenceSolver, choose_method, valid_methods
 from .cg import ITERATIONS_ORDER_IN_H, cg, cg_error_bound
 from .counting import CountingOperator
 from .gcrodr import gcrodr
@@ -36,11 +39,14 @@ __all__ = [
     "ITERATIONS_ORDER_IN_H",
     "CountingOperator",
     "DirectSolver",
+    "MethodChoice",
     "ParameterError",
     "RecycledSubspace",
+    "SequenceSolver",
     "amg",
     "cg",
     "cg_error_bound",
+    "choose_method",
     "direct",
     "gcrodr",
     "gmres",
@@ -50,4 +56,5 @@ __all__ = [
     "jacobi",
     "operator_key",
     "solve_sequence",
+    "valid_methods",
 ]
