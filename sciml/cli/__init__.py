@@ -1,0 +1,63 @@
+"""The ``sciml`` command line.
+
+Each subcommand is a module with ``add_parser(commands)`` and ``run(args) -> int``; it
+imports what it needs when it runs, so ``sciml --help`` stays fast.
+
+Exit status: 0 success, 1 a validation run failed its policy, 2 a usage error (bad
+arguments, an output path that is a file, a selection that matches nothing, an unusable
+data set file), 130 when interrupted (``sciml generate`` keeps its partial file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import generate, validate
+from ._common import EXIT_INTERRUPTED, EXIT_USAGE, UserError
+
+__all__ = ["main", "build_parser"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``sciml`` and its subcommands."""
+    from sciml import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="sciml",
+        description="Scientific ML and numerics on one function-space abstraction.",
+        epilog="Run 'sciml COMMAND --help' for the options of a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"sciml {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    validate.add_parser(commands)
+    generate.add_parser(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``sciml`` command; returns the exit status.
+
+    Examples
+    --------
+    >>> main(["validate", "--tier", "fast", "--only", "core.trapezoid", "--list"])
+    core.trapezoid.order  [fast]  The trapezoid weights of ...
+    0
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or argparse's own usage error
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    if args.command is None:
+        parser.print_usage(sys.stderr)
+        print("sciml: error: choose a command, e.g. 'sciml validate'", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return args.handler(args)
+    except UserError as exc:
+        print(f"sciml {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"sciml {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
