@@ -1,0 +1,1 @@
+"""Optimal transport and Schroedinger bridges: Sinkhorn, Gaussian closed forms, Monge gap, Light Schroedinger Bridge."""
