@@ -1,5 +1,5 @@
-"""Data-generation solvers side by side: direct, AMG-CG, GMRES+ILU, GCRO-DR with and without
-recycling, and the automatic choice, per PDE family.
+"""Data-generation solvers side by side: direct, AMG-CG, geometric-multigrid CG, GMRES+ILU,
+GCRO-DR with and without recycling, and the automatic choice, per PDE family.
 
 Run on demand (not in CI)::
 
@@ -18,7 +18,10 @@ oversubscribed BLAS makes timings meaningless on shared machines. Compare ratios
 milliseconds, across machines.
 
 Reports are functions in :data:`REPORTS` (``--reports``): ``methods`` is the table above;
-the data pipeline adds its 1-vs-2 Dask worker throughput as another entry.
+``pipeline`` times :func:`sciml.data.generate` on Darcy (``--resolution``, ``--pipeline-n``
+samples, direct solves) in-process and on a local Dask cluster of each ``--workers`` count::
+
+    python benchmarks/datagen.py --reports pipeline --resolution 64 --workers 1,2 --threads 1
 """
 
 from __future__ import annotations
@@ -45,6 +48,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--reports", default="methods", help="comma-separated, see REPORTS")
     parser.add_argument(
         "--workers", default="1,2", help="Dask worker counts (pipeline throughput report)"
+    )
+    parser.add_argument(
+        "--pipeline-n", type=int, default=100, help="samples of the pipeline throughput report"
     )
     parser.add_argument("--json", default=None, help="also write the results to this file")
     args = parser.parse_args(argv)
@@ -236,7 +242,11 @@ def family_rows(name: str, args) -> dict:
     if not family.matrix_varies:
         plan.append(("LU factored once", "factor_once", given))
     if spd:
-        plan += [("AMG-CG (setup per system)", "amg_cg", given), ("CG", "cg", given)]
+        plan += [
+            ("AMG-CG (setup per system)", "amg_cg", given),
+            ("GMG-CG (V(2,2), setup per system)", "gmg_cg", given),
+            ("CG", "cg", given),
+        ]
     plan += [
         ("GMRES(40)+ILU", "gmres_ilu", given),
         ("GCRO-DR(40,20)+ILU, no recycling", "gcrodr", given),
@@ -298,9 +308,92 @@ def report_methods(args) -> dict:
     return results
 
 
-#: name -> report(args) -> JSON-serializable dict. The data pipeline's throughput with 1 vs 2
-#: Dask workers goes here as "pipeline" (reading ``args.workers``).
-REPORTS = {"methods": report_methods}
+def _pipeline_run(config, workers, folder) -> dict:
+    """One :func:`sciml.data.generate` call; end-to-end wall time (a Dask cluster's start
+    and shutdown included: what a user waits for)."""
+    import time
+    from pathlib import Path
+
+    from sciml.data import generate
+
+    label = "in-process" if workers is None else f"Dask LocalCluster, {workers} worker(s)"
+    out = Path(folder) / f"pipeline_{workers or 0}.h5"
+    startup = 0.0
+    if workers is not None:  # an empty cluster's start and shutdown, measured apart
+        from sciml.data.distributed import connect
+
+        t0 = time.perf_counter()
+        with connect(workers=workers):
+            pass
+        startup = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    report = generate(config, out, workers=workers, overwrite=True)
+    wall = time.perf_counter() - t0
+    return {
+        "row": label,
+        "workers": workers or 0,
+        "wall_seconds": wall,
+        "cluster_seconds": startup,
+        "samples_per_second": config.n / wall,
+        "net_samples_per_second": config.n / max(wall - startup, 1e-9),
+        "solve_seconds_per_sample": report.seconds_per_sample,
+        "max_residual": report.max_residual,
+        "method": report.method,
+    }
+
+
+def report_pipeline(args) -> dict:
+    """Throughput of the data pipeline (:func:`sciml.data.generate`, Darcy, ``--resolution``,
+    ``--pipeline-n`` samples, ``method="direct"``): in-process against a local Dask cluster
+    of each ``--workers`` count. Each worker is one process with one thread; on a machine
+    with fewer free cores than workers the ratio measures contention, not scaling."""
+    import tempfile
+
+    from sciml.data import GenerationConfig
+
+    config = GenerationConfig(
+        "darcy", n=args.pipeline_n, resolution=args.resolution, seed=args.seed, method="direct"
+    )
+    counts = [int(w) for w in str(args.workers).split(",") if w.strip()]
+    with tempfile.TemporaryDirectory() as folder:
+        rows = [_pipeline_run(config, None, folder)]
+        rows += [_pipeline_run(config, w, folder) for w in counts]
+    base = rows[0]["samples_per_second"]
+    print(
+        f"\n## pipeline: generate(darcy, R = {args.resolution}, n = {args.pipeline_n}, "
+        f"method = direct), end to end (cluster start included)\n"
+    )
+    head = (
+        f"| {'run':32} | {'wall s':>6} | {'samples/s':>9} | {'vs in-process':>13} "
+        f"| {'cluster s':>9} | {'net samples/s':>13} | solve ms"
+    )
+    print(head)
+    print("|" + "|".join("-" * len(c) for c in head.split("|")[1:]))
+    for r in rows:
+        r["ratio_vs_in_process"] = r["samples_per_second"] / base
+        print(
+            f"| {r['row']:32} | {r['wall_seconds']:6.2f} | {r['samples_per_second']:9.1f} | "
+            f"{r['ratio_vs_in_process']:13.2f} | {r['cluster_seconds']:9.2f} | "
+            f"{r['net_samples_per_second']:13.1f} | {1e3 * r['solve_seconds_per_sample']:8.2f}"
+        )
+    by_workers = {r["workers"]: r for r in rows}
+    if 1 in by_workers and 2 in by_workers:
+        one, two = by_workers[1], by_workers[2]
+        ratio = two["samples_per_second"] / one["samples_per_second"]
+        net = two["net_samples_per_second"] / one["net_samples_per_second"]
+        print(f"\n2 workers / 1 worker throughput: {ratio:.2f}x end to end, {net:.2f}x net")
+    print(
+        "cluster s: an empty LocalCluster's start and shutdown, timed apart; net = n / (wall - "
+        "cluster s). solve ms: mean per-sample solve time recorded in the file."
+    )
+    sys.stdout.flush()
+    return {"config": config.canonical(), "rows": rows}
+
+
+#: name -> report(args) -> JSON-serializable dict: ``methods`` (the per-family table) and
+#: ``pipeline`` (the data pipeline's throughput in-process and with ``--workers`` Dask
+#: workers).
+REPORTS = {"methods": report_methods, "pipeline": report_pipeline}
 
 
 def main(argv=None) -> dict:

@@ -97,3 +97,25 @@ def test_main_returns_an_int_in_process(capsys, tmp_path):
     out = tmp_path / "r"
     assert main(["validate", "--only", "core.trapezoid", "--out", str(out)]) == 0
     assert (out / "core.trapezoid.order.png").exists()
+
+
+def test_generate_accepts_every_solver_method():
+    from sciml.solvers.krylov.auto import METHODS
+
+    parser = build_parser()
+    for method in ("auto", *METHODS):
+        args = parser.parse_args(
+            [
+                "generate",
+                "darcy",
+                "--n",
+                "2",
+                "--resolution",
+                "9",
+                "--out",
+                "x.h5",
+                "--method",
+                method,
+            ]
+        )
+        assert args.method == method

@@ -11,6 +11,7 @@ _METHODS = (
     "factor_once",
     "direct",
     "amg_cg",
+    "gmg_cg",
     "cg",
     "gmres_ilu",
     "gcrodr",
@@ -35,7 +36,8 @@ methods (--method):
                           the fastest that meets --rtol (the pilot is stored in the file)
   factor_once             one sparse LU for a matrix shared by all samples (poisson, heat)
   direct                  sparse LU per sample
-  amg_cg, cg              CG with / without smoothed-aggregation AMG (SPD families only)
+  amg_cg, gmg_cg, cg      CG with smoothed-aggregation AMG / a geometric-multigrid V(2,2)
+                          cycle / no preconditioner (SPD families only)
   gmres_ilu, gcrodr       GMRES(40) / GCRO-DR(40, 20) with ILU per sample
   gcrodr_recycled[_sorted]  GCRO-DR carrying its recycled space from sample to sample
                           (_sorted: in the greedy nearest-neighbour order of the inputs)

@@ -8,7 +8,9 @@ and ``seconds``. Non-convergence is a status, never an exception; invalid argume
 :class:`ParameterError` or :class:`sciml.core.ShapeError` (both ``ValueError``).
 
 Which solver: the same matrix for many right-hand sides, :func:`direct` (factor once);
-small 2-D problems, :func:`direct`; SPD, :func:`cg` with :func:`amg`; nonsymmetric or
+small 2-D problems, :func:`direct`; SPD, :func:`cg` with :func:`amg` (or, on the unit-square
+grids of the PDE families, with one geometric-multigrid cycle:
+:func:`sciml.solvers.multigrid.gmg_preconditioner`, method ``"gmg_cg"``); nonsymmetric or
 indefinite, :func:`gcrodr` (deflated restarting), passing ``state`` along slowly varying
 sequences with a frozen preconditioner (:func:`solve_sequence`). Recycling between
 unrelated (i.i.d.) systems gains little; measure matvecs against these baselines.

@@ -16,6 +16,7 @@ from scipy.sparse.linalg import LinearOperator
 from sciml.core import Solution, Status
 from sciml.core.errors import explain
 
+from ..multigrid import gmg_preconditioner
 from ._checks import ParameterError, check_int, check_operator
 from .cg import cg
 from .gcrodr import gcrodr
@@ -31,6 +32,7 @@ METHODS = (
     "factor_once",
     "direct",
     "amg_cg",
+    "gmg_cg",
     "cg",
     "gmres_ilu",
     "gcrodr",
@@ -113,6 +115,10 @@ class SequenceSolver:
         * ``"direct"``: SuperLU per system;
         * ``"amg_cg"``: CG with a smoothed-aggregation AMG V-cycle (symmetric positive
           definite matrices only);
+        * ``"gmg_cg"``: CG with one geometric-multigrid V(2,2) cycle
+          (:func:`~sciml.solvers.multigrid.gmg_preconditioner`; SPD matrices of the unit-square
+          families only: the grid is inferred from the size, ``n = (R - 2)^2 -> R``, and a
+          size that is not a square raises ParameterError, i.e. a direct fallback);
         * ``"cg"``: unpreconditioned CG (symmetric positive definite only);
         * ``"gmres_ilu"``: GMRES(``restart``) with ILU built per matrix;
         * ``"gcrodr"``: GCRO-DR(``restart``, ``recycle``) with ILU per matrix, deflated
@@ -251,6 +257,9 @@ class SequenceSolver:
             return cg(self._timed(A), b, **opts), False
         if method == "amg_cg":
             M, reused = self._preconditioner(A, amg)
+            return cg(A, b, M=M, **opts), reused
+        if method == "gmg_cg":
+            M, reused = self._preconditioner(A, gmg_preconditioner)
             return cg(A, b, M=M, **opts), reused
         if method == "gmres_ilu":
             M, reused = self._preconditioner(A, ilu)

@@ -70,8 +70,10 @@ def valid_methods(
 ) -> tuple[str, ...]:
     """The methods of :data:`METHODS` that apply to systems with these properties.
 
-    ``factor_once`` needs one matrix for all systems; ``cg`` and ``amg_cg`` a symmetric
-    positive definite one; ``gcrodr_recycled_sorted`` features to sort by (``sortable``).
+    ``factor_once`` needs one matrix for all systems; ``cg``, ``amg_cg`` and ``gmg_cg`` a
+    symmetric positive definite one (``gmg_cg`` also the unit-square grid of the stationary
+    families, inferred from the size ``n = (R - 2)^2``); ``gcrodr_recycled_sorted``
+    features to sort by (``sortable``).
 
     Examples
     --------
@@ -82,7 +84,7 @@ def valid_methods(
     for m in METHODS:
         if m == "factor_once" and not shared_matrix:
             continue
-        if m in ("cg", "amg_cg") and not (symmetric and definite):
+        if m in ("cg", "amg_cg", "gmg_cg") and not (symmetric and definite):
             continue
         if m == "gcrodr_recycled_sorted" and not sortable:
             continue
@@ -220,7 +222,7 @@ def choose_method(
         Every sample has the same matrix: ``factor_once`` is measured and, if it meets
         ``rtol``, chosen by construction (factor once, then one triangular solve per sample).
     symmetric, definite : bool
-        ``symmetric and definite`` (SPD) allows ``cg`` and ``amg_cg``.
+        ``symmetric and definite`` (SPD) allows ``cg``, ``amg_cg`` and ``gmg_cg``.
     rtol : float
         Required true relative residual ``||b - A x|| / ||b||``.
     candidates : sequence of str, optional
@@ -248,11 +250,12 @@ def choose_method(
     Notes
     -----
     Expected outcomes (measured, 2-D, 1 thread): a shared matrix gives ``factor_once``;
-    small 2-D problems ``direct``; large SPD ones ``amg_cg``; indefinite or nonsymmetric ones
-    ``direct`` at small sizes and ``gcrodr`` beyond; recycling wins on slowly varying
-    sequences (frequency sweeps), rarely on i.i.d. samples. Timings are noisy, so the
-    choice can differ between runs when two methods are close; the rule is deterministic
-    given the timings.
+    small 2-D problems ``direct``; larger SPD ones on the unit square (R >= 65) ``gmg_cg``,
+    whose geometric hierarchy is cheaper to set up than ``amg_cg``'s aggregation;
+    indefinite or nonsymmetric ones ``direct`` at small sizes and ``gcrodr`` beyond;
+    recycling wins on slowly varying sequences (frequency sweeps), rarely on i.i.d. samples.
+    Timings are noisy, so the choice can differ between runs when two methods are close;
+    the rule is deterministic given the timings.
     """
     systems = _check_systems(systems)
     F = _check_features(features, len(systems))
