@@ -15,7 +15,7 @@ def run():
 
 def test_each_stationary_family_has_a_claim():
     assert {"pde.darcy.mms", "pde.poisson.mms", "pde.helmholtz.mms"} <= set(NAMES)
-    assert "pde.convection_diffusion.mms" in NAMES
+    assert {"pde.convection_diffusion.mms", "pde.heat.time_order"} <= set(NAMES)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -23,7 +23,8 @@ def test_claim_passes_and_broken_variant_fails(run, name):
     result = next(r for r in run.results if r.case.name == name)
     assert result.claim.verdict is Verdict.PASS, result.claim.assessment.reason
     assert result.broken.verdict is Verdict.FAIL, result.broken.assessment.reason
-    assert abs(result.broken.fit.slope - 1.0) < 0.2  # the offset bug is first order
+    if name.endswith(".mms"):
+        assert abs(result.broken.fit.slope - 1.0) < 0.2  # the offset bug is first order
 
 
 @pytest.mark.slow

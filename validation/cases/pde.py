@@ -10,10 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import torch
 from scipy.sparse.linalg import spsolve
 
-from sciml.core import Axis, TensorGrid, relative_l2_error
-from sciml.solvers.pde import ConvectionDiffusion, Darcy, Helmholtz, NavierStokes2D, Poisson
+from sciml.core import Axis, Field, TensorGrid, relative_l2_error
+from sciml.solvers.pde import (
+    ConvectionDiffusion,
+    Darcy,
+    Heat,
+    Helmholtz,
+    NavierStokes2D,
+    Poisson,
+)
 from sciml.solvers.pde.manufactured import (
     ManufacturedProblem,
     convection_diffusion_problem,
@@ -147,3 +155,46 @@ def _ns_broken(seed) -> Measurement:
 def navier_stokes_time_order(seed) -> Measurement:
     """64x64, nu = 1e-3, T = 1, 10..320 steps, against 20480 steps on the same grid."""
     return _ns_errors(seed, _NS_RESOLUTION)
+
+
+# ----------------------------------------------------------------------------- heat
+_HEAT_T, _HEAT_STEPS = 0.02, (4, 8, 16, 32, 64, 128)
+
+
+def _heat_errors(resolution: int, semi_discrete: bool) -> Measurement:
+    """Backward Euler on u0 = sin(pi x) sin(2 pi y), an eigenvector of the 5-point Laplacian:
+    the reference is its exact decay, e^{-lambda_h T} (semi-discrete) or e^{-5 pi^2 T}."""
+    h = 1.0 / (resolution - 1)
+    lam_h = 4.0 / h**2 * (np.sin(np.pi * h / 2) ** 2 + np.sin(np.pi * h) ** 2)
+    lam = lam_h if semi_discrete else 5.0 * np.pi**2
+    dt, err = [], []
+    for steps in _HEAT_STEPS:
+        heat = Heat(resolution, dt=_HEAT_T / steps, steps=steps)
+        u0 = Field.from_function(
+            lambda x: np.sin(np.pi * x[..., 0]) * np.sin(2 * np.pi * x[..., 1]), heat.grid
+        )
+        uT = heat.solve(Field(u0.values[None], heat.grid)).values[0, -1]
+        exact = np.exp(-lam * _HEAT_T) * u0.values[0]
+        w = heat.grid.weights()
+        dt.append(_HEAT_T / steps)
+        err.append(float(torch.sqrt((w * (uT - exact) ** 2).sum())))
+    return Measurement(dt, err)
+
+
+def _heat_broken(seed) -> Measurement:
+    """Compared with the PDE's exact decay on a 9-point grid: the spatial error floors it."""
+    return _heat_errors(9, semi_discrete=False)
+
+
+@register(
+    name="pde.heat.time_order",
+    statement="Backward Euler for the heat equation is first order in dt.",
+    source="LeVeque, Finite Difference Methods for ODEs and PDEs (2007), ch. 9",
+    variable="dt",
+    scale="loglog",
+    rule=TwoSidedSlope(1.0, 0.1),
+    broken=_heat_broken,
+)
+def heat_time_order(seed) -> Measurement:
+    """33x33, T = 0.02, 4..128 steps, against the exact semi-discrete decay."""
+    return _heat_errors(33, semi_discrete=True)
