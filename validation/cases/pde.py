@@ -171,7 +171,8 @@ def _heat_errors(resolution: int, semi_discrete: bool) -> Measurement:
     for steps in _HEAT_STEPS:
         heat = Heat(resolution, dt=_HEAT_T / steps, steps=steps)
         u0 = Field.from_function(
-            lambda x: np.sin(np.pi * x[..., 0]) * np.sin(2 * np.pi * x[..., 1]), heat.grid
+            lambda x: torch.sin(torch.pi * x[..., 0]) * torch.sin(2 * torch.pi * x[..., 1]),
+            heat.grid,
         )
         uT = heat.solve(Field(u0.values[None], heat.grid)).values[0, -1]
         exact = np.exp(-lam * _HEAT_T) * u0.values[0]
