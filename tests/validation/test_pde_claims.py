@@ -33,3 +33,11 @@ def test_navier_stokes_time_order_claim():
     result = run_cases([case], tier="slow").results[0]
     assert result.claim.verdict is Verdict.PASS, result.claim.assessment.reason
     assert result.broken.verdict is Verdict.FAIL, result.broken.assessment.reason
+
+
+@pytest.mark.slow
+def test_burgers_time_order_claim():
+    (case,) = cases("slow", only="pde.burgers.time_order")
+    result = run_cases([case], tier="slow").results[0]
+    assert result.claim.verdict is Verdict.PASS, result.claim.assessment.reason
+    assert result.broken.verdict is Verdict.FAIL, result.broken.assessment.reason
