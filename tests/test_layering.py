@@ -23,6 +23,7 @@ PACKAGE_DIRS = {
 LAYERS = {
     "sciml.core": set(),
     "sciml.plot": {"sciml.core"},
+    "sciml.plot_predictions": {"sciml.core"},
     "sciml.solvers": {"sciml.core"},
     "sciml.theory": {"sciml.core"},
     "sciml.operators": {"sciml.core"},

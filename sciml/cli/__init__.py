@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import generate, validate
+from . import evaluate, generate, train, validate
 from ._common import EXIT_INTERRUPTED, EXIT_USAGE, UserError
 
 __all__ = ["main", "build_parser"]
@@ -32,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     validate.add_parser(commands)
     generate.add_parser(commands)
+    train.add_parser(commands)
+    evaluate.add_parser(commands)
     return parser
 
 
