@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import evaluate, generate, train, validate
+from . import evaluate, generate, solve, train, validate
 from ._common import EXIT_INTERRUPTED, EXIT_USAGE, UserError
 
 __all__ = ["main", "build_parser"]
@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_parser(commands)
     train.add_parser(commands)
     evaluate.add_parser(commands)
+    solve.add_parser(commands)
     return parser
 
 

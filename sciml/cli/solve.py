@@ -51,7 +51,8 @@ def _figure(problem, solution, path: Path) -> None:
         axes[0].plot(x, exact, lw=2, label="exact")
         axes[0].plot(x, u, "--", lw=1, label=solution.stats["method"])
         axes[0].legend()
-        axes[1].semilogy(x, np.abs(u - exact) + 1e-300)
+        err = np.abs(u - exact)
+        axes[1].semilogy(x, np.maximum(err, 1e-16 * max(float(err.max()), 1e-300)))
     else:
         lo = [a.bounds[0] for a in grid.axes]
         hi = [a.bounds[1] for a in grid.axes]
