@@ -512,7 +512,7 @@ class BelowTolerance(Rule):
             return Assessment(Verdict.FAIL, f"{bad} levels gave non-finite errors")
         worst = float(y.max())
         at = measurement.x[int(y.argmax())]
-        text = f"max {worst:.2g}"
+        text = f"max {worst:.4g}"
         if worst <= self.threshold:
             reason = f"largest error {worst:.2g} (x={at:g}) <= {self.threshold:.2g}"
             return Assessment(Verdict.PASS, reason, worst, text)
