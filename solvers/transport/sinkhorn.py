@@ -1,0 +1,274 @@
+"""Entropic optimal transport by Sinkhorn iterations (log-domain and scaling), in torch.
+
+Solves, for weights ``a (n,)``, ``b (m,)`` of equal mass and a cost ``C (n, m)``,
+
+.. math::
+
+    \\mathrm{OT}_{reg}(a, b) = \\min_{P 1 = a,\\ P^T 1 = b} \\langle P, C \\rangle
+        + reg \\, \\mathrm{KL}(P \\,\\|\\, a \\otimes b),
+
+whose solution is ``P = a b^T * exp((f_i + g_j - C_ij) / reg)`` for potentials ``f, g``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+
+from sciml.core import ParameterError, Solution, Status
+from sciml.core.errors import explain
+
+from ._checks import check_problem, check_reg, safe_log
+
+__all__ = ["SinkhornResult", "sinkhorn"]
+
+
+@dataclass(frozen=True)
+class SinkhornResult:
+    """The output of :func:`sinkhorn` (batch axis ``B`` only if the input had one).
+
+    Attributes
+    ----------
+    plan : tensor of shape ([B,] n, m)
+    f, g : tensors of shape ([B,] n) and ([B,] m)
+        Dual potentials: ``plan = a b^T exp((f + g - C) / reg)``.
+    value : tensor of shape ([B,])
+        ``<P, C> + reg KL(P || a b^T)``, the full entropic objective (differentiable).
+    value_linear : tensor of shape ([B,])
+        ``<P, C>`` only (what POT's ``sinkhorn2`` returns).
+    iterations : int
+    marginal_error : tensor of shape ([B,])
+        ``sum_i |P 1 - a|_i`` after the last iteration.
+    """
+
+    plan: torch.Tensor
+    f: torch.Tensor
+    g: torch.Tensor
+    value: torch.Tensor
+    value_linear: torch.Tensor
+    iterations: int
+    marginal_error: torch.Tensor
+
+
+def _softmin(eps: float, C: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
+    """``-eps log sum_j exp(h_j - C_ij / eps)`` for ``C (B, n, m)``, ``h (B, m)``."""
+    return -eps * torch.logsumexp(h[:, None, :] - C / eps, dim=-1)
+
+
+def _softmin_scaled(eps: float, Ce: torch.Tensor, h: torch.Tensor, dim: int) -> torch.Tensor:
+    """``_softmin`` on a pre-scaled ``Ce = C / eps``, reducing over ``dim`` (-1 rows, -2
+    columns, so no transposed copy is made)."""
+    h = h[:, None, :] if dim == -1 else h[:, :, None]
+    return -eps * torch.logsumexp(h - Ce, dim=dim)
+
+
+def _schedule(C: torch.Tensor, reg: float, ratio: float | None) -> list[float]:
+    """ε-scaling: ``eps_k = max(reg, span * ratio^k)`` from the cost's span down to reg."""
+    if ratio is None:
+        return [reg]
+    span = float((C.amax() - C.amin()).detach())
+    if not 0.0 < ratio < 1.0:
+        raise ParameterError(
+            explain(
+                "eps_scaling must be a ratio in (0, 1) or None",
+                expected="0 < eps_scaling < 1",
+                received=f"{ratio!r}",
+                fix="pass 0.5 (the default) or None to disable ε-scaling",
+            )
+        )
+    steps = max(0, math.ceil(math.log(max(span, reg) / reg) / math.log(1.0 / ratio)))
+    return [max(reg, span * ratio**k) for k in range(steps)] + [reg]
+
+
+def _log_iterations(la, lb, a, C, eps_list, atol, max_iter):
+    B, n, m = C.shape
+    f = torch.zeros(B, n, dtype=C.dtype, device=C.device)
+    g = torch.zeros(B, m, dtype=C.dtype, device=C.device)
+    err = torch.full((B,), torch.inf, dtype=C.dtype, device=C.device)
+    it = 0
+    for k, eps in enumerate(eps_list):
+        final = k == len(eps_list) - 1
+        Ce = C / eps
+        f = _softmin_scaled(eps, Ce, lb + g / eps, -1)
+        while it < max_iter:
+            g = _softmin_scaled(eps, Ce, la + f / eps, -2)
+            f_new = _softmin_scaled(eps, Ce, lb + g / eps, -1)
+            it += 1
+            if final:
+                err = (a * torch.expm1((f - f_new) / eps).abs()).sum(-1)
+            f = f_new
+            if not final or not bool((err > atol).any()) or not torch.isfinite(err).all():
+                break
+    return f, g, err, it
+
+
+def _kernel(f, g, C, eps, out=None):
+    """``exp((f_i + g_j - C_ij) / eps)``, written into ``out`` when autograd allows."""
+    if torch.is_grad_enabled() and (C.requires_grad or f.requires_grad or g.requires_grad):
+        return torch.exp((f[:, :, None] + g[:, None, :] - C) / eps)
+    if out is None:
+        out = torch.empty_like(C)
+    torch.sub(f[:, :, None], C, out=out)
+    return out.add_(g[:, None, :]).div_(eps).exp_()
+
+
+def _scaling_iterations(la, lb, a, b, C, eps_list, atol, max_iter, tau):
+    B, n, m = C.shape
+    f = torch.zeros(B, n, dtype=C.dtype, device=C.device)
+    g = torch.zeros(B, m, dtype=C.dtype, device=C.device)
+    err = torch.full((B,), torch.inf, dtype=C.dtype, device=C.device)
+    it, K = 0, None
+    for k, eps in enumerate(eps_list):
+        final = k == len(eps_list) - 1
+        K = _kernel(f, g, C, eps, out=K)
+        u, v = torch.ones_like(f), torch.ones_like(g)
+        while it < max_iter:
+            v = 1.0 / (K.transpose(-1, -2) @ (a * u)[..., None])[..., 0]
+            Kv = (K @ (b * v)[..., None])[..., 0]
+            it += 1
+            if final:
+                err = (a * (u * Kv - 1.0).abs()).sum(-1)
+            u = 1.0 / Kv
+            done = not final or not bool((err > atol).any()) or not torch.isfinite(err).all()
+            big = max(float(u.log().abs().amax()), float(v.log().abs().amax())) > tau
+            if done:
+                break
+            if big:  # absorb the scalings into the potentials, rebuild the kernel
+                f, g = f + eps * u.log(), g + eps * v.log()
+                u, v = torch.ones_like(u), torch.ones_like(v)
+                K = _kernel(f, g, C, eps, out=K)
+        f, g = f + eps * u.log(), g + eps * v.log()
+    return f, g, err, it
+
+
+def sinkhorn(
+    a,
+    b,
+    C,
+    reg: float,
+    *,
+    method: str = "log",
+    atol: float | None = None,
+    max_iter: int = 1000,
+    eps_scaling: float | None = 0.5,
+    grad: str = "envelope",
+) -> Solution:
+    """Entropic OT between ``a`` and ``b`` for cost ``C`` (batched, differentiable).
+
+    Parameters
+    ----------
+    a : tensor of shape ([B,] n) or None
+        Source weights (None: uniform). Zero weights are allowed.
+    b : tensor of shape ([B,] m) or None
+        Target weights, same total mass as ``a``.
+    C : tensor of shape ([B,] n, m)
+        Cost matrix; its dtype (float32 or float64) is the working precision.
+    reg : float
+        Entropic regularisation ``reg > 0`` (multiplies ``KL(P || a b^T)``).
+    method : {"log", "scaling"}
+        ``"log"`` iterates on potentials with log-sum-exp (any ``reg``); ``"scaling"``
+        iterates on ``u, v`` with matrix-vector products on a stabilised kernel, absorbing
+        into the potentials when ``|log u|`` or ``|log v|`` exceeds a threshold.
+    atol : float, optional
+        Stop when ``sum_i |P 1 - a|_i <= atol`` (every batch member). Default ``1e-9`` in
+        float64, ``1e-5`` in float32.
+    max_iter : int
+        Total iteration budget, ε-scaling stages included.
+    eps_scaling : float or None
+        Ratio of the geometric ε schedule from the cost's span down to ``reg`` (one
+        iteration per stage); None solves at ``reg`` directly.
+    grad : {"envelope", "unroll"}
+        ``"envelope"``: iterate without autograd and differentiate the dual objective at the
+        converged potentials (gradient ``P`` with respect to ``C``, ``f`` and ``g`` with
+        respect to ``a`` and ``b``; exact at convergence, O(n m) memory). ``"unroll"``:
+        backpropagate through every iteration.
+
+    Returns
+    -------
+    Solution
+        ``value`` is a :class:`SinkhornResult`; ``status`` is ``SUCCESS``,
+        ``MAX_ITERATIONS`` or ``NONFINITE``; ``stats`` has ``iterations``,
+        ``marginal_error`` and ``eps_schedule``.
+
+    Notes
+    -----
+    ε conventions (factor-2 pitfalls): with ``C = ||x - y||^2`` (:func:`cost_matrix`),
+    ``reg = 2 sigma^2`` in Janati et al.'s Gaussian formula and ``reg = 2 eps`` for a
+    Schrödinger bridge with reference ``sqrt(eps) dW``; with ``C = 1/2 ||x - y||^2``,
+    ``reg = eps``.
+
+    Regimes:
+
+    * ``reg`` of order the cost: a few tens of iterations either method.
+    * small ``reg``: ε-scaling keeps the count near ``log2(span / reg)`` plus a few tens;
+      ``"scaling"`` is several times faster per iteration (a matrix product instead of
+      an exponential per entry) and stays stable by absorption.
+    * ``B n m > 5e8`` is refused; use :func:`.online.sinkhorn_online`.
+
+    The reported value is the primal ``<P, C> + reg KL(P || a b^T)`` (generalised KL, so
+    it is defined before convergence), its gradient is that of the dual.
+
+    Examples
+    --------
+    >>> C = torch.tensor([[0.0, 1.0], [1.0, 0.0]], dtype=torch.float64)
+    >>> sol = sinkhorn(None, None, C, reg=0.1)
+    >>> sol.ok, [round(v, 4) for v in sol.value.plan.sum(0).tolist()]
+    (True, [0.5, 0.5])
+    """
+    reg = check_reg(reg)
+    batched = torch.as_tensor(C).ndim == 3
+    a, b, C = check_problem(a, b, C)
+    if method not in ("log", "scaling") or grad not in ("envelope", "unroll"):
+        raise ParameterError(
+            explain(
+                "unknown method or grad mode",
+                expected="method in {'log', 'scaling'}, grad in {'envelope', 'unroll'}",
+                received=f"method={method!r}, grad={grad!r}",
+                fix="pick one of the listed options",
+            )
+        )
+    if atol is None:
+        atol = 1e-9 if C.dtype == torch.float64 else 1e-5
+    la, lb = safe_log(a), safe_log(b)
+    eps_list = _schedule(C, reg, eps_scaling)
+    with torch.set_grad_enabled(grad == "unroll" and torch.is_grad_enabled()):
+        if method == "log":
+            f, g, err, it = _log_iterations(la, lb, a, C, eps_list, atol, max_iter)
+        else:
+            tau = 50.0 if C.dtype == torch.float64 else 15.0
+            f, g, err, it = _scaling_iterations(la, lb, a, b, C, eps_list, atol, max_iter, tau)
+        early = it < len(eps_list)
+        if early:  # stopped inside the ε schedule: make f consistent with reg
+            f = _softmin(reg, C, lb + g / reg)
+    if grad == "envelope":
+        f, g = f.detach(), g.detach()
+    Z = (f[:, :, None] + g[:, None, :] - C) / reg  # log(P / ab), finite where f, g are
+    plan = torch.exp(Z + (la[:, :, None] + lb[:, None, :]))
+    mass = plan.sum((-1, -2))
+    linear = (plan * C).sum((-1, -2))
+    one = a.sum(-1) * b.sum(-1)
+    primal = linear + reg * ((plan * Z).sum((-1, -2)) - (mass - one))
+    dual = (a * f).sum(-1) + (b * g).sum(-1) - reg * (mass - one)
+    value = dual + (primal - dual).detach()
+    if early:
+        err = (plan.sum(-2) - b).abs().sum(-1)
+    err = err.detach()
+    if not (torch.isfinite(err).all() and torch.isfinite(value).all()):
+        status = Status.NONFINITE
+    elif bool((err > atol).any()):
+        status = Status.MAX_ITERATIONS
+    else:
+        status = Status.SUCCESS
+    squeeze = (lambda t: t) if batched else (lambda t: t[0])
+    result = SinkhornResult(
+        squeeze(plan), squeeze(f), squeeze(g), squeeze(value), squeeze(linear), it, squeeze(err)
+    )
+    stats = {
+        "iterations": it,
+        "marginal_error": float(err.max()),
+        "eps_schedule": eps_list,
+        "method": method,
+    }
+    return Solution(result, status, stats, state=(f.detach(), g.detach()))
