@@ -129,7 +129,7 @@ def _pilot_one(method, systems, order, *, rtol, max_iter, budget) -> dict:
     deadline = start + budget if np.isfinite(budget) else None
     solver = SequenceSolver(method, rtol=rtol, max_iter=max_iter, fallback=False, deadline=deadline)
     seconds, matvecs, residuals, status = [], [], [], "SUCCESS"
-    for i in order:
+    for position, i in enumerate(order):
         A, b = systems[i]
         t0 = time.perf_counter()
         try:
@@ -144,7 +144,8 @@ def _pilot_one(method, systems, order, *, rtol, max_iter, budget) -> dict:
         residuals.append(sol.stats["residual"])
         if status == "SUCCESS" and not (sol.ok and sol.stats["residual"] <= rtol):
             status = sol.status.name if not sol.ok else Status.STAGNATION.name
-        if deadline is not None and time.perf_counter() > deadline:
+        remaining = position < len(order) - 1
+        if remaining and deadline is not None and time.perf_counter() > deadline:
             status = "ABANDONED" if status == "SUCCESS" else status
             break
     finite = [r for r in residuals if np.isfinite(r)]

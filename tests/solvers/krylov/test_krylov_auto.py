@@ -158,3 +158,16 @@ def test_unknown_method_is_explained():
         choose_method(
             systems, shared_matrix=False, symmetric=True, definite=True, candidates=("lu",)
         )
+
+
+def test_a_method_that_solved_every_pilot_system_is_not_marked_abandoned():
+    from sciml.solvers.krylov.auto import _pilot_one
+    from sciml.solvers.pde import Poisson
+
+    family = Poisson(17)
+    inputs = family.sample_inputs(3, rng=0)
+    systems = [family.assemble(inputs[i]) for i in range(3)]
+    entry = _pilot_one("direct", systems, [0, 1, 2], rtol=1e-8, max_iter=100, budget=0.0)
+    assert entry["systems"] == 1 and entry["status"] == "ABANDONED"  # stopped with work left
+    entry = _pilot_one("direct", systems[:1], [0], rtol=1e-8, max_iter=100, budget=0.0)
+    assert entry["systems"] == 1 and entry["status"] == "SUCCESS"  # nothing was left to do
