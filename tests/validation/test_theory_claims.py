@@ -1,13 +1,11 @@
-"""Claims of sciml.theory: every claim PASSes, every broken variant FAILs, the fast tier
-stays fast, and the reference values the claims rely on are right."""
-
-import time
+"""Claims of sciml.theory are registered, and the reference values they rely on are right
+(verdicts: test_builtin_claims.py)."""
 
 import numpy as np
 import pytest
 from numpy.polynomial.legendre import leggauss
 
-from sciml.validation import Verdict, cases, run_cases
+from sciml.validation import cases
 from sciml.validation.cases import theory as claims
 
 EXPECTED = {
@@ -25,37 +23,8 @@ EXPECTED = {
 NAMES = [c.name for c in cases("fast", only="theory.*")]
 
 
-@pytest.fixture(scope="module")
-def timed_run():
-    start = time.process_time()
-    run = run_cases(cases("fast", only="theory.*"), tier="fast")
-    return run, time.process_time() - start
-
-
-@pytest.fixture(scope="module")
-def run(timed_run):
-    return timed_run[0]
-
-
 def test_every_theory_claim_is_registered_in_the_fast_tier():
     assert EXPECTED <= set(NAMES)
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_claim_passes_and_broken_variant_fails(run, name):
-    result = next(r for r in run.results if r.case.name == name)
-    claim, broken = result.claim, result.broken
-    assert claim.verdict is Verdict.PASS, f"{claim.assessment.reason}\n{claim.error or ''}"
-    assert broken.verdict is Verdict.FAIL, f"{broken.assessment.reason}\n{broken.error or ''}"
-    assert claim.measurement.levels >= 5
-
-
-def test_fast_tier_is_fast(timed_run):
-    """About 25 CPU seconds on an idle two-core machine; the bound catches gross
-    regressions only."""
-    run, cpu_seconds = timed_run
-    assert cpu_seconds < 90.0
-    assert run.exit_code == 0
 
 
 def test_legendre_projection_reference():
