@@ -97,18 +97,13 @@ class Burgers1D(AbstractProblemFamily):
         self._k = k.numpy()
         self._coef = etdrk4_coefficients(-self.nu * self._k**2, self.dt)
 
-    @property
-    def time_order(self) -> int:
-        """Order of the time integrator (ETDRK4)."""
-        return 4
+    time_order = 4  # ETDRK4
 
     @property
     def grid(self) -> TensorGrid:
         return self._grid
 
-    @property
-    def channels(self) -> tuple[str, ...]:
-        return ("u0",)
+    channels = ("u0",)
 
     def _parameters(self) -> dict:
         return {

@@ -96,21 +96,10 @@ class ConvectionDiffusion(AbstractStationaryFamily):
         """Declared order of accuracy of the discretization (1 upwind, 2 central)."""
         return _SCHEMES[self.scheme]
 
-    @property
-    def channels(self) -> tuple[str, ...]:
-        return ("vx", "vy")
-
-    @property
-    def matrix_varies(self) -> bool:
-        return True
-
-    @property
-    def symmetric(self) -> bool:
-        return False
-
-    @property
-    def definite(self) -> bool:
-        return False
+    channels = ("vx", "vy")
+    matrix_varies = True
+    symmetric = False
+    definite = False
 
     def _parameters(self) -> dict:
         return {

@@ -94,25 +94,11 @@ class Darcy(AbstractStationaryFamily):
         self.low = check_real(low, "low", positive=True)
         self.source = check_real(source, "source")
 
-    @property
-    def order(self) -> int:
-        return 2
-
-    @property
-    def channels(self) -> tuple[str, ...]:
-        return ("a",)
-
-    @property
-    def matrix_varies(self) -> bool:
-        return True
-
-    @property
-    def symmetric(self) -> bool:
-        return True
-
-    @property
-    def definite(self) -> bool:
-        return True
+    order = 2
+    channels = ("a",)
+    matrix_varies = True
+    symmetric = True
+    definite = True
 
     def _parameters(self) -> dict:
         out = {

@@ -11,9 +11,11 @@ methods of its level (no concrete method is overridden):
 * :class:`AbstractStationaryFamily`: ``assemble(inputs_i) -> (A, b)`` for one sample, and a
   direct reference ``solve`` (one LU per sample, or one for all when the matrix is shared).
 
-The flags are guarantees for every sample: ``symmetric`` means :math:`A = A^T` exactly,
-``definite`` that :math:`A` is symmetric positive definite, ``matrix_varies=False`` that
-every sample has the same matrix (factor once, or recycle nothing).
+Constant facts (``channels``, ``order``, the flags) are class attributes of the concrete
+families, which implement the abstract properties. The flags are guarantees for every
+sample: ``symmetric`` means :math:`A = A^T` exactly, ``definite`` that :math:`A` is symmetric
+positive definite, ``matrix_varies=False`` that every sample has the same matrix (factor
+once, or recycle nothing).
 """
 
 from __future__ import annotations

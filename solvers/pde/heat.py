@@ -81,15 +81,8 @@ class Heat(AbstractLinearFamily):
         lap = laplacian_matrix(self.grid.shape, self._h)
         self._matrix = frozen(sp.csr_matrix(sp.identity(self.n_unknowns) + self.dt * lap))
 
-    @property
-    def order(self) -> int:
-        """Order in the grid spacing."""
-        return 2
-
-    @property
-    def time_order(self) -> int:
-        """Order in the time step (backward Euler)."""
-        return 1
+    order = 2
+    time_order = 1  # backward Euler
 
     @property
     def matrix(self) -> sp.csr_matrix:
@@ -101,21 +94,10 @@ class Heat(AbstractLinearFamily):
         """Time levels ``m dt``, ``m = 0 .. steps``."""
         return self.dt * np.arange(self.steps + 1)
 
-    @property
-    def channels(self) -> tuple[str, ...]:
-        return ("u0",)
-
-    @property
-    def matrix_varies(self) -> bool:
-        return False
-
-    @property
-    def symmetric(self) -> bool:
-        return True
-
-    @property
-    def definite(self) -> bool:
-        return True
+    channels = ("u0",)
+    matrix_varies = False
+    symmetric = True
+    definite = True
 
     def _parameters(self) -> dict:
         return {
@@ -167,11 +149,11 @@ class Heat(AbstractLinearFamily):
         """
         batch = self._batch(inputs)
         lu = splu(sp.csc_matrix(self._matrix))
-        u = interior(batch[:, 0]).T.copy()  # (n_unknowns, n)
+        u = interior(batch[:, 0]).T.copy()  # n_unknowns, n
         check_finite(u, "initial condition u0")
         levels = [u]
         for _ in range(self.steps):
             u = lu.solve(u)
             levels.append(u)
-        traj = np.stack(levels).transpose(2, 0, 1)  # (n, steps + 1, n_unknowns)
+        traj = np.stack(levels).transpose(2, 0, 1)  # n, steps + 1, n_unknowns
         return Field(torch.from_numpy(embed_interior(traj, self.grid.shape)), self.grid)

@@ -111,25 +111,11 @@ class Helmholtz(AbstractStationaryFamily):
         self.field = NeumannGRF(self.grid, alpha=alpha, tau=tau, sigma=sigma)
         self.source = check_real(source, "source")
 
-    @property
-    def order(self) -> int:
-        return 2
-
-    @property
-    def channels(self) -> tuple[str, ...]:
-        return ("c",)
-
-    @property
-    def matrix_varies(self) -> bool:
-        return True
-
-    @property
-    def symmetric(self) -> bool:
-        return True
-
-    @property
-    def definite(self) -> bool:
-        return False
+    order = 2
+    channels = ("c",)
+    matrix_varies = True
+    symmetric = True
+    definite = False
 
     def _parameters(self) -> dict:
         return {

@@ -115,18 +115,13 @@ class NavierStokes2D(AbstractProblemFamily):
         sigma = self.LEGACY_SIGMA if sigma is None else sigma
         self.field = PeriodicGRF(self._grid, alpha=alpha, tau=tau, sigma=sigma)
 
-    @property
-    def time_order(self) -> int:
-        """Order in ``dt`` (forward Euler on advection and forcing)."""
-        return 1
+    time_order = 1  # forward Euler on advection and forcing
 
     @property
     def grid(self) -> TensorGrid:
         return self._grid
 
-    @property
-    def channels(self) -> tuple[str, ...]:
-        return ("w0",)
+    channels = ("w0",)
 
     def forcing_field(self) -> torch.Tensor:
         """:math:`f` at the nodes, shape ``(R, R)``, float64."""

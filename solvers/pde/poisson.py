@@ -50,25 +50,11 @@ class Poisson(AbstractStationaryFamily):
         self.field = NeumannGRF(self.grid, alpha=alpha, tau=tau, sigma=sigma)
         self._matrix = frozen(laplacian_matrix(self.grid.shape, self._h))
 
-    @property
-    def order(self) -> int:
-        return 2
-
-    @property
-    def channels(self) -> tuple[str, ...]:
-        return ("f",)
-
-    @property
-    def matrix_varies(self) -> bool:
-        return False
-
-    @property
-    def symmetric(self) -> bool:
-        return True
-
-    @property
-    def definite(self) -> bool:
-        return True
+    order = 2
+    channels = ("f",)
+    matrix_varies = False
+    symmetric = True
+    definite = True
 
     def _parameters(self) -> dict:
         return {

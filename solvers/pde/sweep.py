@@ -92,25 +92,11 @@ class FrequencySweep(AbstractStationaryFamily):
         g = self.field.draw(np.random.default_rng(np.random.SeedSequence(self.medium_seed)))
         self.medium = wave_speed(g, self.contrast)
 
-    @property
-    def order(self) -> int:
-        return 2
-
-    @property
-    def channels(self) -> tuple[str, ...]:
-        return ("c", "f", "omega")
-
-    @property
-    def matrix_varies(self) -> bool:
-        return True
-
-    @property
-    def symmetric(self) -> bool:
-        return True
-
-    @property
-    def definite(self) -> bool:
-        return False
+    order = 2
+    channels = ("c", "f", "omega")
+    matrix_varies = True
+    symmetric = True
+    definite = False
 
     def _parameters(self) -> dict:
         return {
