@@ -38,6 +38,7 @@ LAYERS = {
         "sciml.training",
         "sciml.data",
     },
+    "sciml.quickstart": {"*"},  # the main job composes every part
     "sciml.cli": {"*"},
     "sciml.__main__": {"sciml.cli"},
     "sciml": set(),  # the root package only re-exports lazily, by name

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import evaluate, generate, solve, train, validate
+from . import evaluate, generate, quickstart, solve, train, transport, validate
 from ._common import EXIT_INTERRUPTED, EXIT_USAGE, UserError
 
 __all__ = ["main", "build_parser"]
@@ -35,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_parser(commands)
     evaluate.add_parser(commands)
     solve.add_parser(commands)
+    transport.add_parser(commands)
+    quickstart.add_parser(commands)
     return parser
 
 

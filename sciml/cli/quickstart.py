@@ -1,0 +1,15 @@
+"""``sciml quickstart``: under construction."""
+
+from __future__ import annotations
+
+from ._common import UserError
+
+
+def add_parser(commands) -> None:
+    """Register the subcommand on ``commands`` (an argparse subparsers object)."""
+    parser = commands.add_parser("quickstart", help="(under construction)")
+    parser.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    raise UserError("sciml quickstart is under construction")

@@ -1,0 +1,1 @@
+"""Claims about the neural operators (``sciml.operators``)."""
