@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from ._checks import check_choice, check_int
@@ -13,6 +14,7 @@ from ._checks import check_choice, check_int
 __all__ = ["MLP", "PointwiseMLP", "make_activation", "ACTIVATIONS"]
 
 ACTIVATIONS = {"gelu": nn.GELU, "relu": nn.ReLU, "tanh": nn.Tanh, "silu": nn.SiLU}
+_CONVS = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 
 
 def make_activation(name: str) -> nn.Module:
@@ -84,4 +86,16 @@ class PointwiseMLP(nn.Module):
         self.mlp = MLP(in_channels, out_channels, hidden, activation)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.movedim(self.mlp(torch.movedim(x, 1, -1)), -1, 1)
+        # each Linear as a 1x1 convolution on the channels-first values: the same sums as
+        # the MLP on channels-last values, without transposing copies
+        d = x.ndim - 2
+        if d not in _CONVS:
+            return torch.movedim(self.mlp(torch.movedim(x, 1, -1)), -1, 1)
+        v = x
+        for layer in self.mlp.net:
+            if isinstance(layer, nn.Linear):
+                kernel = layer.weight.reshape(*layer.weight.shape, *(1,) * d)
+                v = _CONVS[d](v, kernel, layer.bias)
+            else:
+                v = layer(v)
+        return v

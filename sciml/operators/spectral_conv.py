@@ -39,7 +39,15 @@ from sciml.core.errors import ShapeError, explain
 from ._checks import check_int, check_modes
 from .factorized import AbstractSpectralWeight, spectral_weight
 
-__all__ = ["SpectralConv", "check_resolution", "gather_modes", "scatter_modes"]
+__all__ = [
+    "SpectralConv",
+    "check_resolution",
+    "contract_modes",
+    "gather_modes",
+    "scatter_modes",
+    "truncated_irfftn",
+    "truncated_rfftn",
+]
 
 
 def check_resolution(shape, n_modes, who: str = "the spectral layer") -> None:
@@ -82,6 +90,96 @@ def scatter_modes(y: torch.Tensor, n_modes, shape) -> torch.Tensor:
         zeros_shape[dim] = shape[i] - (2 * m - 1)
         y = torch.cat([y.narrow(dim, 0, m), y.new_zeros(zeros_shape), y.narrow(dim, m, m - 1)], dim)
     return y
+
+
+def truncated_rfftn(x: torch.Tensor, n_modes) -> torch.Tensor:
+    """``gather_modes(rfftn(x, norm="forward"), n_modes)`` over the trailing ``len(n_modes)``
+    axes, computed axis by axis so that the complex FFTs of the leading axes only run on
+    the ``m_d`` kept columns of the last axis's real FFT (same coefficients, less work).
+
+    Shapes: ``(..., n_1, ..., n_d) -> (..., 2 m_1 - 1, ..., 2 m_{d-1} - 1, m_d)``.
+
+    Examples
+    --------
+    >>> x = torch.randn(2, 3, 8, 10, dtype=torch.float64)
+    >>> ref = gather_modes(torch.fft.rfftn(x, dim=(2, 3), norm="forward"), (3, 4))
+    >>> torch.allclose(truncated_rfftn(x, (3, 4)), ref)
+    True
+    """
+    d = len(n_modes)
+    z = torch.fft.rfft(x, dim=-1, norm="forward").narrow(-1, 0, n_modes[-1])
+    for i, m in enumerate(n_modes[:-1]):
+        dim = z.ndim - d + i
+        z = torch.fft.fft(z, dim=dim, norm="forward")
+        n = z.shape[dim]
+        z = torch.cat([z.narrow(dim, 0, m), z.narrow(dim, n - m + 1, m - 1)], dim)
+    return z
+
+
+def truncated_irfftn(z: torch.Tensor, n_modes, shape) -> torch.Tensor:
+    """``irfftn(scatter_modes(z, n_modes, shape), s=shape, norm="forward")``, with the
+    complex inverse FFTs of the leading axes run on the ``m_d`` kept columns only.
+
+    Shapes: ``(..., 2 m_1 - 1, ..., m_d) -> (..., n_1, ..., n_d)``, real.
+
+    Examples
+    --------
+    >>> z = torch.randn(2, 3, 5, 4, dtype=torch.complex128)
+    >>> ref = torch.fft.irfftn(scatter_modes(z, (3, 4), (8, 10)), s=(8, 10), norm="forward")
+    >>> torch.allclose(truncated_irfftn(z, (3, 4), (8, 10)), ref)
+    True
+    """
+    d = len(n_modes)
+    for i, m in enumerate(n_modes[:-1]):
+        dim = z.ndim - d + i
+        zeros_shape = list(z.shape)
+        zeros_shape[dim] = shape[i] - (2 * m - 1)
+        z = torch.cat([z.narrow(dim, 0, m), z.new_zeros(zeros_shape), z.narrow(dim, m, m - 1)], dim)
+        z = torch.fft.ifft(z, dim=dim, norm="forward")
+    pad = shape[-1] // 2 + 1 - n_modes[-1]
+    z = torch.cat([z, z.new_zeros(*z.shape[:-1], pad)], dim=-1)
+    return torch.fft.irfft(z, n=shape[-1], dim=-1, norm="forward")
+
+
+def contract_modes(z: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+    r"""Per-mode channel mixing :math:`y_{bo k} = \sum_i z_{bik} w_{iok}` in real arithmetic.
+
+    The complex product is written as one real batched matrix product per mode,
+    :math:`[\Re y, \Im y] = [\Re z, \Im z] \begin{pmatrix} \Re w & \Im w \\ -\Im w
+    & \Re w \end{pmatrix}`, with the modes as the batch axis and contiguous operands:
+    the same sums as a complex ``einsum``, without the per-mode copies that complex
+    batched products take on CPU.
+
+    Parameters
+    ----------
+    z : complex tensor of shape (B, c_in, K_1, ..., K_d)
+    w : complex tensor of shape (c_in, c_out, K_1, ..., K_d)
+
+    Returns
+    -------
+    complex tensor of shape (B, c_out, K_1, ..., K_d)
+
+    Examples
+    --------
+    >>> z = torch.randn(4, 2, 3, 5, dtype=torch.complex128)
+    >>> w = torch.randn(2, 6, 3, 5, dtype=torch.complex128)
+    >>> ref = torch.einsum("bixy,ioxy->boxy", z, w)
+    >>> torch.allclose(contract_modes(z, w), ref)
+    True
+    """
+    b, c_in, *kept = z.shape
+    c_out = w.shape[1]
+    d = len(kept)
+    k = math.prod(kept)
+    modes = tuple(range(2, 2 + d))
+    # (B, i, *K, 2) -> (*K, B, 2, i) -> (K, B, 2 i): rows [Re z | Im z]
+    zr = torch.view_as_real(z).permute(*modes, 0, d + 2, 1).reshape(k, b, 2 * c_in)
+    wr = torch.view_as_real(w).permute(*modes, 0, 1, d + 2).reshape(k, c_in, c_out, 2)
+    re, im = wr[..., 0], wr[..., 1]
+    block = torch.cat([torch.cat([re, im], -1), torch.cat([-im, re], -1)], -2)
+    y = torch.bmm(zr, block).reshape(*kept, b, 2, c_out)  # [Re y | Im y]
+    y = y.permute(d, d + 2, *range(d), d + 1).contiguous()
+    return torch.view_as_complex(y)
 
 
 class SpectralConv(nn.Module):
@@ -142,12 +240,6 @@ class SpectralConv(nn.Module):
                 )
             )
         check_resolution(shape, self.n_modes, "SpectralConv")
-        dims = tuple(range(2, x.ndim))
-        x_ft = torch.fft.rfftn(x, dim=dims, norm="forward")
-        w = self.weight().to(x_ft.dtype)
-        spatial = "xyz"[: self.ndim]
-        y = torch.einsum(
-            f"bi{spatial},io{spatial}->bo{spatial}", gather_modes(x_ft, self.n_modes), w
-        )
-        y = scatter_modes(y, self.n_modes, shape)
-        return torch.fft.irfftn(y, s=shape, dim=dims, norm="forward")
+        z = truncated_rfftn(x, self.n_modes)
+        w = self.weight().to(z.dtype)
+        return truncated_irfftn(contract_modes(z, w), self.n_modes, shape)
