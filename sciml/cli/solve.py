@@ -16,7 +16,8 @@ def add_parser(commands) -> None:
         help="solve a benchmark PDE with the Kronecker GP solver, FD or Chebyshev",
         description=(
             "Solve a benchmark problem (poisson1d-sin100, poisson1d-mixed, poisson2d-sin100, "
-            "helmholtz2d, advection2d-beta20) on a grid of N nodes per axis; print the "
+            "allen-cahn1d-sin100, allen-cahn2d-mixed, helmholtz2d, advection2d-beta20, "
+            "advection2d-beta200) on a grid of N nodes per axis; print the "
             "relative L2 error against the exact solution and the wall time, and with --out "
             "save a PNG of the solution, the error and (gp) the learned spectrum."
         ),
@@ -27,6 +28,12 @@ def add_parser(commands) -> None:
         "--method", choices=METHODS, default="gp", help="solution method (default: %(default)s)"
     )
     solve.add_argument("--grid", type=positive_int, default=400, metavar="N", help="nodes per axis")
+    solve.add_argument(
+        "--mode",
+        choices=("hybrid", "fixed", "joint"),
+        help="gp: hybrid (exact solves + kernel learning), fixed (initial kernel) or joint "
+        "(GP-HM's Adam on values and kernel); preset if unset",
+    )
     solve.add_argument("--rounds", type=positive_int, help="gp: hybrid rounds (preset if unset)")
     solve.add_argument("--steps", type=positive_int, help="gp: Adam steps per round")
     solve.add_argument("--out", metavar="DIR", help="folder for the PNG, created if missing")
@@ -91,10 +98,10 @@ def run(args) -> int:
         check_out(out)
     options = {}
     if args.method == "gp":
-        options = {k: getattr(args, k) for k in ("rounds", "steps") if getattr(args, k)}
-    elif args.rounds or args.steps:
+        options = {k: getattr(args, k) for k in ("mode", "rounds", "steps") if getattr(args, k)}
+    elif args.rounds or args.steps or args.mode:
         raise UserError(
-            f"--rounds/--steps apply to --method gp only, received --method {args.method}. "
+            f"--mode/--rounds/--steps apply to --method gp only, received --method {args.method}. "
             "Fix: drop them or use --method gp."
         )
 
@@ -109,9 +116,9 @@ def run(args) -> int:
         f"{args.problem} {args.method} N={args.grid}: rel L2 {stats['rel_l2']:.3e}, "
         f"{stats['seconds']:.2f} s ({solution.status.name})"
     )
-    if stats.get("spectrum"):
-        top = ", ".join(f"{f:.4f}" for f in stats["spectrum"][0]["frequencies"][:3])
-        print(f"learned frequencies (axis 0, by weight): {top}")
+    for i, axis in enumerate(stats.get("spectrum") or []):
+        top = ", ".join(f"{f:.4f}" for f in axis["frequencies"][:3])
+        print(f"learned frequencies (axis {i}, by weight): {top}")
     if out is not None:
         path = out / f"{args.problem}-{args.method}-{args.grid}.png"
         try:

@@ -6,6 +6,9 @@ and derivative kernels).
 - :mod:`.kronecker`: exact Kronecker solve / log-det / quadratic form / derivatives;
 - :mod:`.sylvester`: exact separable collocation solve (fast diagonalisation);
 - :mod:`.solver`: :class:`KroneckerGPSolver` (exact solves + Adam on the kernel);
+- :mod:`.joint`: GP-HM's joint Adam on grid values and kernel (``mode="joint"``);
+- :mod:`.periodogram`: refit of spectral mixtures to the periodogram of grid values;
+- :mod:`.resolution`: Nyquist checks and :class:`ResolutionWarning`;
 - :mod:`.baselines`: finite differences and Chebyshev collocation on the same problems;
 - :mod:`.problems`, :mod:`.api`: the benchmarks and ``solve_benchmark``.
 """
@@ -16,6 +19,7 @@ from .gram import Matern52, SpectralMixture, SquaredExponential, derivative_bloc
 from .kronecker import KroneckerGram, apply_along
 from .posterior import ConditionalMean
 from .problems import BENCHMARKS, LinearProblem, benchmark
+from .resolution import ResolutionWarning
 from .solver import KroneckerGPSolver
 from .sylvester import solve_separable
 
@@ -26,6 +30,7 @@ __all__ = [
     "KroneckerGPSolver",
     "KroneckerGram",
     "LinearProblem",
+    "ResolutionWarning",
     "Matern52",
     "SpectralMixture",
     "SquaredExponential",

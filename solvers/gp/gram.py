@@ -12,6 +12,7 @@ from sciml.core import Axis, ParameterError
 from sciml.core.errors import explain
 
 from .kernels import matern52_profile, se_profile, spectral_mixture_profile
+from .resolution import nyquist
 
 __all__ = [
     "SquaredExponential",
@@ -21,13 +22,6 @@ __all__ = [
     "derivative_blocks",
     "nyquist",
 ]
-
-
-def nyquist(axis: Axis) -> float:
-    """The grid's Nyquist frequency in cycles per unit length, ``(n - 1) / (2 L)``
-    (the largest node spacing on non-uniform axes)."""
-    h = float(torch.diff(axis.nodes).max()) if axis.n > 1 else axis.length
-    return 0.5 / h
 
 
 @dataclass(eq=False)

@@ -184,6 +184,38 @@ def _allen_cahn_1d(k: float = 100.0) -> LinearProblem:
     )
 
 
+def _mixed_profile(t: torch.Tensor, order: int) -> torch.Tensor:
+    """``g = sin t + 0.1 sin 20t + cos 100t`` (order 0) or ``g''`` (order 2)."""
+    if order == 0:
+        return torch.sin(t) + 0.1 * torch.sin(20 * t) + torch.cos(100 * t)
+    return -torch.sin(t) - 40.0 * torch.sin(20 * t) - 1e4 * torch.cos(100 * t)
+
+
+def _allen_cahn_2d() -> LinearProblem:
+    # u_xx + u_yy + u (u^2 - 1) = f on [0, 1]^2, u = g(x) g(y) (GP-HM's 2-D Allen-Cahn)
+    def u(x):
+        return _mixed_profile(x[..., 0], 0) * _mixed_profile(x[..., 1], 0)
+
+    def f(x):
+        gx, gy = _mixed_profile(x[..., 0], 0), _mixed_profile(x[..., 1], 0)
+        lap = _mixed_profile(x[..., 0], 2) * gy + gx * _mixed_profile(x[..., 1], 2)
+        v = gx * gy
+        return lap + v * (v * v - 1.0)
+
+    return LinearProblem(
+        "allen-cahn2d-mixed",
+        ((0.0, 1.0), (0.0, 1.0)),
+        (1.0, 1.0),
+        (0.0, 0.0),
+        0.0,
+        u,
+        f,
+        100 / TWO_PI,
+        lambda v: v * (v * v - 1.0),
+        lambda v: 3.0 * v * v - 1.0,
+    )
+
+
 BENCHMARKS = {
     "poisson1d-sin100": _poisson_sine_1d,
     "poisson1d-mixed": _poisson_mixed_1d,
@@ -191,6 +223,8 @@ BENCHMARKS = {
     "allen-cahn1d-sin100": _allen_cahn_1d,
     "helmholtz2d": _helmholtz_2d,
     "advection2d-beta20": _advection_2d,
+    "advection2d-beta200": lambda: _advection_2d(200.0),
+    "allen-cahn2d-mixed": _allen_cahn_2d,
 }
 
 

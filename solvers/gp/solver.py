@@ -13,15 +13,18 @@ from sciml.core.errors import explain
 
 from .baselines import operator_matrices
 from .gram import SpectralMixture
+from .joint import joint_adam
 from .kronecker import KroneckerGram
 from .objective import factor_blocks, negative_log_objective
+from .periodogram import refit_to_spectrum
 from .posterior import ConditionalMean, midpoint_residual
 from .problems import LinearProblem
+from .resolution import check_frequency, check_spectrum
 from .semilinear import collocation_solve
 
 __all__ = ["KroneckerGPSolver"]
 
-MODES = ("hybrid", "fixed")
+MODES = ("hybrid", "fixed", "joint")
 
 
 @dataclass
@@ -34,16 +37,22 @@ class KroneckerGPSolver:
     MAP), solved exactly by per-axis eigendecompositions (:func:`solve_separable`).
     In ``"hybrid"`` mode, ``rounds`` times: ``steps`` Adam steps on the kernels'
     hyperparameters minimising GP-HM's negative log objective at the current ``U``
-    (:func:`negative_log_objective`), then an exact re-solve.
+    (:func:`negative_log_objective`), then an exact re-solve; with ``refit_spectrum``
+    the kernels are first refitted to the periodogram of the current ``U``
+    (:func:`refit_to_spectrum`: components moved onto its peaks, the others pruned).
+    In ``"joint"`` mode (GP-HM's published optimisation) ``U`` and the hyperparameters
+    are learned together by ``steps`` Adam steps on the penalised objective
+    (:func:`joint_adam`), with no exact solve.
 
     Parameters
     ----------
     n_components : int
         Spectral-mixture components per axis (GP-HM: 30).
     envelope : {"gaussian", "matern52"}
-    mode : {"hybrid", "fixed"}
+    mode : {"hybrid", "fixed", "joint"}
     rounds, steps : int
-        Hybrid schedule: ``rounds`` x (``steps`` Adam steps + one exact solve).
+        Hybrid schedule: ``rounds`` x (``steps`` Adam steps + one exact solve); in joint
+        mode ``steps`` is the number of Adam steps (``rounds`` unused).
     lr : float
         Adam learning rate of the first round (GP-HM: 1e-2).
     lr_decay : float
@@ -60,6 +69,20 @@ class KroneckerGPSolver:
         conditional mean at the cell midpoints (label-free; the default), or the last.
     max_frequency : float, optional
         Highest initial frequency (cycles/unit); always capped at 0.8 x Nyquist.
+    refit_spectrum : bool
+        Hybrid mode: refit the kernels to the periodogram of ``U`` before each round's
+        Adam steps.
+    boundary_weight : float
+        Joint mode: ``lambda_b`` (GP-HM: 200; 500 for advection).
+    time_limit : float, optional
+        Joint mode: stop Adam after this many seconds.
+
+    Warns
+    -----
+    ResolutionWarning
+        When the problem's known frequency, a requested ``max_frequency`` or a learned
+        kernel frequency exceeds an axis' Nyquist limit (the message names the node
+        count needed).
 
     Examples
     --------
@@ -81,6 +104,9 @@ class KroneckerGPSolver:
     residual_weight: float = 0.0
     max_frequency: float | None = None
     select: str = "residual"
+    refit_spectrum: bool = False
+    boundary_weight: float = 200.0
+    time_limit: float | None = None
 
     def __post_init__(self):
         if self.mode not in MODES:
@@ -89,11 +115,17 @@ class KroneckerGPSolver:
                     "unknown GP solver mode",
                     expected=" | ".join(MODES),
                     received=repr(self.mode),
-                    fix="pass mode='hybrid' (learn the kernel) or 'fixed'",
+                    fix="pass mode='hybrid' (learn the kernel), 'fixed' or 'joint' (GP-HM's "
+                    "Adam on U and the kernel)",
                 )
             )
 
     def initial_kernels(self, grid: TensorGrid) -> list[SpectralMixture]:
+        """GP-HM's initial spectral mixtures, one per axis (frequencies capped at 0.8 x
+        Nyquist; a ``max_frequency`` above Nyquist warns)."""
+        if self.max_frequency is not None:
+            for i, ax in enumerate(grid.axes):
+                check_frequency(ax, self.max_frequency, what="the requested max_frequency", index=i)
         return [
             SpectralMixture.initial(
                 ax, self.n_components, max_frequency=self.max_frequency, envelope=self.envelope
@@ -132,9 +164,16 @@ class KroneckerGPSolver:
         """
         t0 = time.perf_counter()
         f, u_exact = problem.data(grid)
+        if problem.frequency is not None:
+            for i, ax in enumerate(grid.axes):
+                what = "the problem's known frequency"
+                check_frequency(ax, problem.frequency, what=what, index=i)
         kernels = self.initial_kernels(grid) if kernels is None else kernels
+        check_spectrum(kernels, grid, what="initial")
         nodes = [ax.nodes for ax in grid.axes]
         reference = Field(u_exact, grid)
+        if self.mode == "joint":
+            return self._solve_joint(problem, grid, kernels, f, u_exact, t0)
         history, timings = [], {"solve": 0.0, "adam": 0.0}
         params = [p.requires_grad_() for k in kernels for p in k.parameters()]
         opt = torch.optim.Adam(params, lr=self.lr)
@@ -161,6 +200,8 @@ class KroneckerGPSolver:
                 best = (indicator, r, u, out, [k.snapshot() for k in kernels])
             if r < rounds:
                 ta = time.perf_counter()
+                if self.refit_spectrum:
+                    entry["peaks"] = refit_to_spectrum(kernels, grid, u)
                 for _ in range(self.steps):
                     opt.zero_grad()
                     loss = negative_log_objective(
@@ -181,6 +222,7 @@ class KroneckerGPSolver:
             history.append(entry)
         for p in params:
             p.requires_grad_(False)
+        check_spectrum(kernels, grid, what="learned")
         final_error = history[-1]["rel_l2"] if history else float("nan")
         if self.select == "residual" and best is not None:
             _, chosen, u, out, kernels = best
@@ -202,4 +244,45 @@ class KroneckerGPSolver:
             "jitter": gram.jitter,
             "min_denominator": out["min_denominator"],
         }
+        return Solution(value, status, stats, {"kernels": kernels, "mean": mean})
+
+    def _solve_joint(self, problem, grid, kernels, f, u_exact, t0) -> Solution:
+        """GP-HM's joint Adam on ``U`` and the hyperparameters (``mode="joint"``)."""
+        out = joint_adam(
+            kernels,
+            grid,
+            problem,
+            f,
+            u_exact,
+            steps=self.steps,
+            lr=self.lr,
+            jitter=self.jitter,
+            boundary_weight=self.boundary_weight,
+            time_limit=self.time_limit,
+            reference=u_exact,
+        )
+        check_spectrum(kernels, grid, what="learned")
+        u = out["values"]
+        value = Field(u, grid)
+        finite = bool(torch.isfinite(u).all())
+        with torch.no_grad():
+            blocks = [factor_blocks(k, ax.nodes, self.jitter) for k, ax in zip(kernels, grid.axes)]
+            gram = KroneckerGram([b[0] for b in blocks])
+        seconds = time.perf_counter() - t0
+        err = float(relative_l2_error(value, Field(u_exact, grid)))
+        stats = {
+            "method": "gp",
+            "mode": "joint",
+            "rel_l2": err,
+            "rel_l2_final_round": err,
+            "selected_round": 0,
+            "adam_steps": out["steps"],
+            "history": out["history"],
+            "timings": {"adam": seconds, "total": seconds},
+            "seconds": seconds,
+            "spectrum": [k.spectrum() for k in kernels],
+            "jitter": gram.jitter,
+        }
+        mean = ConditionalMean(kernels, [ax.nodes for ax in grid.axes], gram.solve(u))
+        status = Status.SUCCESS if finite else Status.NONFINITE
         return Solution(value, status, stats, {"kernels": kernels, "mean": mean})

@@ -32,12 +32,21 @@ def test_gp_figure_includes_the_spectrum(tmp_path):
     assert (tmp_path / "poisson1d-mixed-gp-40.png").exists()
 
 
+def test_mode_selects_the_joint_adam_solver(capsys):
+    args = _parse(["allen-cahn1d-sin100", "--grid", "24", "--mode", "joint", "--steps", "3"])
+    assert args.mode == "joint"
+    with pytest.warns(UserWarning, match="Nyquist"):  # 24 nodes cannot hold sin(100x)
+        assert args.handler(args) == 0
+    assert "allen-cahn1d-sin100 gp N=24: rel L2" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize(
     "argv, match",
     [
         (["poisson7d"], "unknown problem"),
         (["poisson1d-sin100", "--grid", "2"], "interior"),
         (["poisson1d-sin100", "--method", "fd", "--steps", "3"], "gp only"),
+        (["poisson1d-sin100", "--method", "chebyshev", "--mode", "joint"], "gp only"),
     ],
 )
 def test_user_errors_say_how_to_fix_them(argv, match):

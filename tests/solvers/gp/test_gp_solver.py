@@ -120,3 +120,11 @@ def test_allen_cahn_newton_converges_quadratically_with_the_separable_preconditi
     assert abs(fd.stats["rel_l2"] - 0.235) < 0.01  # the same FD phase error as Poisson
     gp = KroneckerGPSolver(mode="fixed", jitter=1e-12).solve(p, p.grid(400))
     assert gp.stats["rel_l2"] < 1e-3
+
+
+def test_the_allen_cahn_2d_and_beta200_advection_benchmarks_are_consistent():
+    # Chebyshev collocation reaches rounding on both: source, nonlinearity and exact
+    # solution agree (gp.md: 1.5e-13 at 100^2 and 6.6e-13)
+    assert solve_benchmark("allen-cahn2d-mixed", "chebyshev", 100).stats["rel_l2"] < 1e-9
+    assert solve_benchmark("advection2d-beta200", "chebyshev", 200).stats["rel_l2"] < 1e-9
+    assert benchmark("advection2d-beta200").first == (200.0, 1.0)
