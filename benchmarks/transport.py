@@ -1,7 +1,15 @@
-"""Sinkhorn speed: own torch solver (log-domain and scaling) against POT's torch log-domain.
+"""Transport benchmarks: Sinkhorn speed against POT, LightSB on the EOT mixtures benchmark.
 
-    python benchmarks/transport.py [--n 1000,5000,10000] [--threads 1] [--atol 1e-5]
-                                   [--pot-iters 10] [--methods log,scaling] [--seed 0]
+    python benchmarks/transport.py [sinkhorn] [--n 1000,5000,10000] [--threads 1]
+                                   [--atol 1e-5] [--pot-iters 10] [--methods log,scaling]
+                                   [--seed 0]
+    python benchmarks/transport.py lightsb [--dims 2,16,64] [--eps 0.1,1,10] [--rotated]
+                                   [--covariance diagonal] [--components 50]
+                                   [--steps 10000] [--lr LR] [--no-anneal] [--init target]
+                                   [--threads 1]
+                                   [--seed 0]
+
+``sinkhorn``:
 
 Problem: two n-samples in d = 2 (N(0, I) and N(1, 2I)), float32, cost ||x - y||^2,
 reg = 0.05 * median cost, uniform weights. Timings include building the cost matrix.
@@ -11,6 +19,13 @@ iteration; POT ``ot.sinkhorn(method="sinkhorn_log")`` on the same torch tensors 
 ``--pot-iters`` iterations (its per-iteration cost is flat), timed per iteration and
 extrapolated to the first method's iteration count; ratios > 1 mean ours is faster.
 Targets: n = 5k <= 2 s, n = 10k <= 8 s; log-domain per-iteration at most POT's.
+
+``lightsb``: for each (eps, D), a fresh ``MixtureBenchmark.random(D, eps, rotated=...)``
+instance; LightSB (K components, batch 128, Adam, cosine-annealed learning rate unless
+``--no-anneal``) trained on fresh samples; cBW2-UVP (%) on
+200 test points x 1000 samples beside the floor (the same estimator on exact samples of
+``pi*``), the goal ``2 floor + 0.05``, the published LightSB figure and the training time
+(wall and process CPU, drawing the benchmark's samples excluded).
 """
 
 from __future__ import annotations
@@ -48,7 +63,67 @@ def _pot(x, y, reg: float, iters: int):
     return (time.perf_counter() - t) / iters
 
 
+def lightsb_main(args) -> None:
+    from sciml.solvers.transport.lightsb_benchmark import run_lightsb_benchmark
+
+    print(
+        f"threads={args.threads} K={args.components} covariance={args.covariance} "
+        f"rotated={args.rotated} steps={args.steps} batch=128 init={args.init} "
+        f"anneal={args.anneal} seed={args.seed}"
+    )
+    print(
+        f"{'eps':>5} {'D':>3} {'lr':>8} {'cBW2-UVP':>9} {'floor':>7} {'goal':>7} {'met':>4} "
+        f"{'paper':>6} {'train s':>8} {'cpu s':>7}"
+    )
+    for eps in (float(v) for v in args.eps.split(",")):
+        for dim in (int(v) for v in args.dims.split(",")):
+            r = run_lightsb_benchmark(
+                dim,
+                eps,
+                rotated=args.rotated,
+                covariance=args.covariance,
+                n_components=args.components,
+                steps=args.steps,
+                lr=args.lr,
+                anneal=args.anneal,
+                init=args.init,
+                seed=args.seed,
+            )
+            goal = 2 * r["floor"] + 0.05
+            paper = "-" if r["published"] is None or args.rotated else f"{r['published']:.2f}"
+            print(
+                f"{eps:>5g} {dim:>3} {r['lr']:>8.1e} {r['cbw2_uvp']:>9.3f} {r['floor']:>7.3f} "
+                f"{goal:>7.3f} {'yes' if r['cbw2_uvp'] <= goal else 'NO':>4} {paper:>6} "
+                f"{r['seconds']:>8.1f} {r['cpu_seconds']:>7.1f}",
+                flush=True,
+            )
+
+
 def main(argv=None) -> None:
+    import sys
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] == "lightsb":
+        p = argparse.ArgumentParser(description="LightSB on the EOT mixtures benchmark")
+        p.add_argument("--dims", default="2,16,64")
+        p.add_argument("--eps", default="0.1,1,10")
+        p.add_argument("--rotated", action="store_true")
+        p.add_argument("--covariance", default="diagonal", choices=("diagonal", "full"))
+        p.add_argument("--components", type=int, default=50)
+        p.add_argument("--steps", type=int, default=10_000)
+        p.add_argument("--lr", type=float, default=None)
+        p.add_argument(
+            "--no-anneal", dest="anneal", action="store_false", help="constant lr (authors')"
+        )
+        p.add_argument("--init", default="target", choices=("target", "samples"))
+        p.add_argument("--threads", type=int, default=1)
+        p.add_argument("--seed", type=int, default=0)
+        args = p.parse_args(argv[1:])
+        torch.set_num_threads(args.threads)
+        lightsb_main(args)
+        return
+    if argv and argv[0] == "sinkhorn":
+        argv = argv[1:]
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--n", default="1000,5000,10000")
     p.add_argument("--threads", type=int, default=1)

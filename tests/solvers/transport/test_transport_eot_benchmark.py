@@ -1,6 +1,7 @@
 """The Gushchin mixtures benchmark: exact conditional moments, the plan's EOT structure,
 cBW2-UVP's oracle floor and its response to a wrong plan."""
 
+import pytest
 import torch
 
 from sciml.solvers.transport.eot_benchmark import MixtureBenchmark, cbw2_uvp
@@ -46,3 +47,12 @@ def test_oracle_floor_is_small_and_a_wrong_plan_scores_high():
     assert 0.0 < floor < 1.0
     wrong = (xs + torch.randn(xs.shape, generator=g, dtype=torch.float64)).reshape(100, 500, 4)
     assert cbw2_uvp(bm, x, wrong, var) > 20 * floor
+
+
+def test_target_variance_matches_monte_carlo_and_rotated_covs_are_not_diagonal():
+    bm = MixtureBenchmark.random(3, 0.5, seed=5, rotated=True)
+    offdiag = bm.covs - torch.diag_embed(torch.diagonal(bm.covs, dim1=-2, dim2=-1))
+    assert float(offdiag.abs().max()) > 0.05
+    g = torch.Generator().manual_seed(6)
+    mc = float(torch.var(bm.sample_target(200_000, generator=g), 0).sum())
+    assert bm.target_variance(50_000, generator=g) == pytest.approx(mc, rel=1e-2)

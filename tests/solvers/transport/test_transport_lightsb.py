@@ -76,3 +76,48 @@ def test_training_recovers_the_gaussian_cross_covariance(covariance):
 def test_invalid_configuration_is_explained():
     with pytest.raises(ParameterError, match="covariance in"):
         LightSB(2, 1, 0.5, covariance="dense")
+
+
+def test_init_from_target_is_the_plan_of_the_kernel_density():
+    """pi(x1|x0) ∝ N(x1|x0, eps I) f(x1), f = (1/K) sum N(y_k, h^2 I): compare components
+    with the mixtures benchmark's exact conditional for the same potential."""
+    from sciml.solvers.transport import MixtureBenchmark
+
+    g = torch.Generator().manual_seed(3)
+    y = torch.randn(3, 2, generator=g, dtype=torch.float64) * 2
+    sb = LightSB(2, 3, EPS).init_from_target(y, generator=torch.Generator().manual_seed(4))
+    s = float(sb.log_diag.detach()[0, 0].exp())  # S = h^2 / (h^2 + eps) I
+    h2 = EPS * s / (1 - s)
+    centres = sb.r.detach() * (h2 + EPS) / EPS  # r = eps / (h^2 + eps) y_k
+    torch.testing.assert_close(
+        torch.sort(centres[:, 0]).values, torch.sort(y[:, 0]).values, atol=1e-12, rtol=0
+    )
+    assert h2 == pytest.approx(0.25 * float(y.var(0).mean()))
+    bench = MixtureBenchmark(
+        EPS, torch.zeros(1, 2), 1.0, torch.full((3,), -math.log(3)), centres,
+        h2 * torch.eye(2, dtype=torch.float64).expand(3, 2, 2),
+    )  # fmt: skip
+    x0 = torch.randn(5, 2, generator=g, dtype=torch.float64)
+    logw, means, P = bench.conditional(x0)
+    S = sb.S().detach()
+    torch.testing.assert_close(torch.log_softmax(sb._logits(x0).detach(), -1), logw)
+    torch.testing.assert_close(sb.r.detach()[None] + torch.einsum("kij,nj->nki", S, x0), means)
+    torch.testing.assert_close(EPS * S, P)
+
+
+def test_fit_lightsb_uses_the_eps_scaled_weight_rate_and_rejects_bad_steps():
+    from sciml.solvers.transport.lightsb_fit import default_lr, fit_lightsb
+
+    assert default_lr(0.1) == pytest.approx(1e-3) and default_lr(10) == pytest.approx(6e-2)
+    assert default_lr(1.0) == pytest.approx(3e-3) and 1e-3 < default_lr(0.5) < 3e-3
+    sb = LightSB(2, 2, EPS)
+    g = torch.Generator().manual_seed(0)
+    out = fit_lightsb(
+        sb,
+        lambda n: torch.randn(n, 2, generator=g),
+        lambda n: torch.randn(n, 2, generator=g),
+        steps=3,
+    )
+    assert len(out["loss"]) == 3 and out["cpu_seconds"] >= 0
+    with pytest.raises(ParameterError, match="at least one step"):
+        fit_lightsb(sb, None, None, steps=0)
