@@ -15,8 +15,11 @@ module             contents
 ``dpp``            projection DPPs by the chain rule (vectorised over draws)
 ``volume``         samplers ``(basis, n, rng) -> (points, weights)``: Christoffel i.i.d.,
                    uniform, volume-rescaled, repeated DPPs
-``kde``            Gaussian KDE, its ISE and the exact MISE for a Gaussian density
+``kde``            Gaussian KDE, its ISE and the exact MISE for a Gaussian density in d
+                   dimensions, the MISE-optimal bandwidth
 ``ntk``            empirical NTK of a two-layer ReLU network and its infinite-width limit
 ``matern``         Matérn kernels and kernel interpolation
+``mup``            SP and muP parametrizations of an MLP, batched learning-rate sweeps,
+                   the optimal learning rate, the coordinate check
 =================  ===========================================================================
 """

@@ -1,6 +1,10 @@
 """Claims of ``sciml.theory``: optimal sampling for least squares, projection DPPs,
-randomized QMC, CG iteration counts, kernel density estimation, the NTK limit and the
-exponential-family MLE risk (theory.md §§1-7), each with a broken variant that must FAIL.
+randomized QMC, CG iteration counts, kernel density estimation (also in large dimensions),
+the NTK limit, the exponential-family MLE risk, Matérn interpolation, muP (coordinate check;
+learning-rate transfer in the slow tier) and unbiased volume-rescaled sampling (theory.md
+§§1-7), each with a broken variant that must FAIL.
+
+One module for the area's claims, sections (a)-(l), each independent of the others.
 
 Stochastic claims spawn one generator per level from the case's seed.
 """
@@ -10,13 +14,20 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 from numpy.polynomial.legendre import leggauss
+from scipy import stats
 from scipy.stats import qmc
 
 from sciml.theory.bases import Legendre
 from sciml.theory.dpp import projection_dpp
-from sciml.theory.kde import gaussian_mise, integrated_squared_error
+from sciml.theory.kde import (
+    gaussian_ise,
+    gaussian_mise,
+    integrated_squared_error,
+    optimal_bandwidth,
+)
 from sciml.theory.least_squares import weighted_least_squares
 from sciml.theory.matern import kernel_interpolant
+from sciml.theory.mup import optimal_learning_rate, output_update, teacher_task, train_losses
 from sciml.theory.ntk import empirical_ntk, ntk_limit
 from sciml.theory.stability import conditioned_least_squares
 from sciml.theory.volume import christoffel_iid, uniform_iid
@@ -471,3 +482,200 @@ def _register_matern(nu: float, label: str) -> None:
 
 _register_matern(1.5, "nu32")
 _register_matern(2.5, "nu52")
+
+
+# ------------------------------------------------------------- (j) muP
+_MUP_CHECK_WIDTHS = 2 ** np.arange(6, 13)
+_MUP_LR_WIDTHS = 2 ** np.arange(6, 11)
+_MUP_ETAS = 2.0 ** np.arange(-10.0, 4.5, 0.5)
+
+
+def _torch_seed(seed) -> int:
+    return int(_seeds(seed, 1)[0].integers(2**31))
+
+
+def _coordinate_check(seed, parametrization) -> Measurement:
+    x, y = teacher_task(64, 4)
+    torch_seed = _torch_seed(seed)
+    update = [
+        output_update(x, y, int(n), 0.1, parametrization=parametrization, seed=torch_seed)
+        for n in _MUP_CHECK_WIDTHS
+    ]
+    return Measurement(_MUP_CHECK_WIDTHS, update, replicates=4)
+
+
+@register(
+    name="theory.mup.coordinate_check",
+    statement="Under the maximal-update parametrization (muP) one SGD step at a fixed learning "
+    "rate changes the output of a one-hidden-layer ReLU MLP by Theta(1) at every width "
+    "(slope 0 in the width, widths 64..4096); under SP the change grows like the width.",
+    source="Yang & Hu, ICML 2021; Yang et al., Tensor Programs V, arXiv 2203.03466, Table 3",
+    variable="width",
+    scale="loglog",
+    rule=TwoSidedSlope(0.0, 0.1),
+    broken=lambda seed: _coordinate_check(seed, "sp"),
+)
+def mup_coordinate_check(seed) -> Measurement:
+    """RMS change of f on 64 points after one step at eta = 0.1, 4 initializations per
+    width. The broken variant is the standard parametrization labelled as muP (slope 1)."""
+    return _coordinate_check(seed, "mup")
+
+
+def _lr_transfer(seed, parametrization) -> Measurement:
+    x, y = teacher_task(64, 4)
+    torch_seed = _torch_seed(seed)
+    best = []
+    for n in _MUP_LR_WIDTHS:
+        losses = train_losses(
+            x,
+            y,
+            int(n),
+            _MUP_ETAS,
+            parametrization=parametrization,
+            steps=200,
+            seeds=2,
+            seed=torch_seed,
+        )
+        best.append(optimal_learning_rate(_MUP_ETAS, losses))
+    return Measurement(_MUP_LR_WIDTHS, best, replicates=2)
+
+
+@register(
+    name="theory.mup.lr_transfer",
+    statement="Under muP the learning rate minimizing the training loss after 200 full-batch "
+    "GD steps does not move with the width (slope 0 within 0.15, widths 64..1024); under SP "
+    "it shrinks like 1/width.",
+    source="Yang et al., Tensor Programs V, arXiv 2203.03466 (muTransfer), Fig. 1 and Table 3",
+    variable="width",
+    scale="loglog",
+    rule=TwoSidedSlope(0.0, 0.15),
+    broken=lambda seed: _lr_transfer(seed, "sp"),
+    tier="slow",
+)
+def mup_lr_transfer(seed) -> Measurement:
+    """Optimal eta per width (grid 2^-10 .. 2^4 in half-octaves, refined by a parabola in
+    log eta), 2 initializations per learning rate. Broken: SP labelled as muP."""
+    return _lr_transfer(seed, "mup")
+
+
+# ------------------------------------------------------------- (k) KDE in large dimensions
+_KDE_ALPHA = 0.5
+_KDE_DIMS = np.array([2, 4, 6, 8, 10])
+_KDE_HD_REPS = 200
+
+
+def kde_regime(d):
+    """``(n, h)`` of the high-dimensional claim: ``n = ceil(e^{alpha d})`` (``alpha = 1/2``)
+    and the bandwidth minimizing the exact MISE there."""
+    n = int(np.ceil(np.exp(_KDE_ALPHA * float(d))))
+    return n, optimal_bandwidth(n, int(d))
+
+
+def _kde_nd_curve(dims):
+    return np.array([gaussian_mise(*kde_regime(d), int(d)) for d in np.atleast_1d(dims)])
+
+
+def _kde_nd_measure(seed) -> Measurement:
+    mise, low, high = [], [], []
+    for d, rng in zip(_KDE_DIMS, _seeds(seed, _KDE_DIMS.size)):
+        n, h = kde_regime(d)
+        ise = [gaussian_ise(rng.normal(size=(n, int(d))), h) for _ in range(_KDE_HD_REPS)]
+        value, lo, hi = bootstrap_ci(ise, n_boot=1000, rng=rng)
+        mise.append(value)
+        low.append(lo)
+        high.append(hi)
+    return Measurement(_KDE_DIMS, mise, low, high, replicates=_KDE_HD_REPS)
+
+
+def _kde_amise(seed) -> Measurement:
+    """The asymptotic MISE ``(4 pi)^{-d/2} [1/(n h^d) + d (d + 2) h^4 / 16]`` taken as exact."""
+    values = []
+    for d in _KDE_DIMS:
+        n, h = kde_regime(d)
+        values.append((4 * np.pi) ** (-d / 2) * (1 / (n * h**d) + d * (d + 2) * h**4 / 16))
+    return Measurement(_KDE_DIMS, values)
+
+
+@register(
+    name="theory.kde.high_dimension",
+    statement="In the regime log n = d/2 the Gaussian-kernel estimate of N(0, I_d) at its "
+    "MISE-optimal bandwidth has the exact finite-n MISE (4 pi)^{-d/2}[1/(n h^d) + (1 - 1/n)"
+    "(1 + h^2)^{-d/2} - 2 (2/(2 + h^2))^{d/2} + 1], whose relative error 0.33 .. 0.64 "
+    "(d = 2..10) tends to 1: the estimator stops generalizing in L2.",
+    source="Biroli & Mezard, Kernel density estimators in large dimensions, arXiv 2408.05807 "
+    "(regime log n / d fixed); exact MISE: Marron & Wand, Ann. Statist. 20 (1992) in d dims",
+    variable="d",
+    scale="semilogy",
+    rule=ExactCurve(0.15),
+    broken=_kde_amise,
+    expected_curve=_kde_nd_curve,
+)
+def kde_high_dimension(seed) -> Measurement:
+    """Mean closed-form ISE over 200 samples per d (95% bootstrap interval). The broken
+    variant takes the classical asymptotic MISE as exact (off by 2.8x already at d = 2)."""
+    return _kde_nd_measure(seed)
+
+
+# ------------------------------------------------------------- (l) volume-rescaled sampling
+_VOL_M = (3, 4, 5, 6, 7)
+_VOL_DRAWS = 3000
+_VOL_LEVEL = 0.999
+
+
+def _batched_fit(basis, x):
+    """Weighted (weights m / k_m) least-squares coefficients of ``runge`` for a batch of
+    point sets ``x`` (R, n, 1): shape (R, m)."""
+    r, n, _ = x.shape
+    phi = basis.evaluate(x.reshape(-1, 1)).reshape(r, n, basis.dim)
+    w = basis.dim / np.einsum("rnm,rnm->rn", phi, phi)
+    gram = np.einsum("rn,rni,rnj->rij", w, phi, phi)
+    rhs = np.einsum("rn,rni,rn->ri", w, phi, runge(x.reshape(-1, 1)).reshape(r, n))
+    return np.linalg.solve(gram, rhs[..., None])[..., 0]
+
+
+def _volume_points(basis, rng):
+    dpp = projection_dpp(basis, rng=rng, size=_VOL_DRAWS)
+    extra = christoffel_iid(basis, _VOL_DRAWS, rng=rng)[0].reshape(_VOL_DRAWS, 1, 1)
+    return np.concatenate([dpp, extra], axis=1)  # n = m + 1 (order is irrelevant to LS)
+
+
+def _iid_points(basis, rng):
+    x = christoffel_iid(basis, _VOL_DRAWS * (basis.dim + 1), rng=rng)[0]
+    return x.reshape(_VOL_DRAWS, basis.dim + 1, 1)
+
+
+def _unbiasedness(seed, points) -> Measurement:
+    bias, z2 = [], []
+    for m, rng in zip(_VOL_M, _seeds(seed, len(_VOL_M))):
+        basis = Legendre(m)
+        best, e_m = legendre_projection(m)
+        coef = _batched_fit(basis, points(basis, rng))
+        mean, se = coef.mean(axis=0), coef.std(axis=0, ddof=1) / np.sqrt(_VOL_DRAWS)
+        bias.append(np.linalg.norm(mean - best) / e_m)
+        z2.append(((mean - best) / se) ** 2)
+    z2 = np.concatenate(z2)
+    t = z2.mean()
+    lo, hi = stats.chi2.ppf([(1 - _VOL_LEVEL) / 2, (1 + _VOL_LEVEL) / 2], z2.size) / z2.size
+    estimate = Estimate(
+        "mean z^2 of E c - c* (chi2_M / M if unbiased)", t, t / hi, t / lo, _VOL_LEVEL
+    )
+    return Measurement(_VOL_M, bias, estimate=estimate, replicates=_VOL_DRAWS)
+
+
+@register(
+    name="theory.volume.unbiased",
+    statement="Weighted least squares on volume-rescaled samples (m projection-DPP points plus "
+    "one i.i.d. Christoffel point, n = m + 1) is unbiased: E f_hat = P_m f (Legendre, "
+    "f = 1/(1+25x^2), m = 3..7; chi-square test of the mean coefficients, level 0.999).",
+    source="Derezinski, Warmuth & Hsu, AISTATS 2019 (volume-rescaled sampling); Nouy & "
+    "Michel, arXiv 2312.14057 (generalized volume sampling)",
+    variable="m",
+    scale="loglog",
+    rule=CIContains(1.0),
+    broken=lambda seed: _unbiasedness(seed, _iid_points),
+)
+def volume_unbiased(seed) -> Measurement:
+    """3000 draws per m; the estimate is the mean squared z-score of the coefficient means
+    over all m (interval: its chi-square scale interval, which contains 1 iff the test
+    accepts). The broken variant draws all n = m + 1 points i.i.d. from rho_m (biased)."""
+    return _unbiasedness(seed, _volume_points)
