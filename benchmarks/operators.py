@@ -28,6 +28,13 @@ which here is exact injection), and their ratio. If the ``neuraloperator`` packa
 importable its FNO is trained with the identical configuration, loop and budget and ratios
 against ours are printed; otherwise the run says it was skipped.
 
+``--epochs E`` trains every model for exactly ``E`` epochs instead of filling the budget.
+``--even`` drops the last node of every axis (periodic grids of ``R - 1`` and ``2 R - 2``
+points), for the neuraloperator comparison: its 2.0.0 release misplaces the frequencies of
+odd-sized grids (see :func:`odd_size_shift_bug`). ``--equal-accuracy`` records the test error
+after every epoch and prints seconds per epoch and training seconds to a target error (FNO's
+final error unless ``--target-error``), as FNO / model ratios.
+
 Threads are set through the environment before numpy and torch are imported and with
 ``torch.set_num_threads``; on shared 2-core machines use ``--threads 1`` and compare ratios.
 """
@@ -59,6 +66,24 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1, help="torch/BLAS/OpenMP threads")
     parser.add_argument("--data-dir", default=None, help="keep the generated files here")
+    parser.add_argument(
+        "--epochs",
+        type=int,
+        default=None,
+        help="train every model for exactly this many epochs instead of filling the budget",
+    )
+    parser.add_argument(
+        "--equal-accuracy",
+        action="store_true",
+        help="evaluate after every epoch; report seconds per epoch and time to reach the "
+        "target error (default: FNO's final error) against FNO",
+    )
+    parser.add_argument("--target-error", type=float, default=None)
+    parser.add_argument(
+        "--even",
+        action="store_true",
+        help="drop the last node of every axis: periodic grids of R - 1 and 2 R - 2 points",
+    )
     return parser.parse_args(argv)
 
 
@@ -91,11 +116,26 @@ def make_data(args, folder: Path) -> dict:
             generate(GenerationConfig("darcy", n=n, resolution=fine, seed=seed), path)
             print(f"generated {path.name} in {time.perf_counter() - tic:.1f} s")
         paths[name] = path
-    return {
+    data = {
         "train": load(paths["train"], args.resolution),
         "test": load(paths["test"], args.resolution),
         "test_fine": load(paths["test"]),
     }
+    return {k: drop_last_node(*v) for k, v in data.items()} if args.even else data
+
+
+def drop_last_node(x, y, grid):
+    """Values without the last node of each axis, on the periodic grid of the remaining
+    nodes ``j / (n - 1)``: an even number of points, the grid convention of
+    neuraloperator's positional embedding. The Darcy solution is 0 on both ends, so the
+    dropped nodes carry no information about ``u``."""
+    from sciml.core import TensorGrid
+
+    d = grid.ndim
+    for i in range(d):
+        x, y = x.narrow(2 + i, 0, x.shape[2 + i] - 1), y.narrow(2 + i, 0, y.shape[2 + i] - 1)
+    shape = tuple(n - 1 for n in grid.shape)
+    return x.contiguous(), y.contiguous(), TensorGrid.uniform(shape, periodic=True)
 
 
 def rel_l2(model, forward, x, y, grid, batch_size) -> float:
@@ -107,7 +147,11 @@ def rel_l2(model, forward, x, y, grid, batch_size) -> float:
 
 
 def train_one(model, forward, data, scaling, args) -> dict:
+    """Train within the budget (or ``--epochs``); with ``--equal-accuracy`` also record
+    the test error at the training resolution after every epoch, against the training
+    seconds so far (evaluation time excluded)."""
     import copy
+    import statistics
 
     from sciml.core import Field
     from sciml.training import StopTraining, Trainer
@@ -118,49 +162,117 @@ def train_one(model, forward, data, scaling, args) -> dict:
     k = min(3 * args.batch_size, x.shape[0])
     probe = Trainer(copy.deepcopy(model), epochs=1, forward=forward, **common)
     probe.fit((pair[0][:k], pair[1][:k]))  # warm-up: first-call costs, allocator
-    tic = time.perf_counter()
-    probe.fit((pair[0][:k], pair[1][:k]))
-    per_epoch = (time.perf_counter() - tic) * x.shape[0] / k
-    epochs = max(1, int(args.budget_seconds / per_epoch))
-    start = time.perf_counter()
+    if args.epochs is None:
+        tic = time.perf_counter()
+        probe.fit((pair[0][:k], pair[1][:k]))
+        per_epoch = (time.perf_counter() - tic) * x.shape[0] / k
+        epochs = max(1, int(args.budget_seconds / per_epoch))
+    else:
+        epochs = args.epochs
+    physical = scaling.physical(forward)
+    curve = []
 
     def guard(trainer, epoch, history):
-        if time.perf_counter() - start > 1.5 * args.budget_seconds:
+        trained = sum(history["seconds"])
+        if args.equal_accuracy:
+            curve.append((trained, rel_l2(model, physical, *data["test"], args.batch_size)))
+        if args.epochs is None and trained > 1.5 * args.budget_seconds:
             raise StopTraining
 
     trainer = Trainer(model, epochs=epochs, forward=forward, callbacks=[guard], **common)
     history = trainer.fit(pair)
-    seconds = time.perf_counter() - start
-    physical = scaling.physical(forward)
-    coarse = rel_l2(model, physical, *data["test"], args.batch_size)
+    seconds = sum(history["seconds"])
+    coarse = curve[-1][1] if curve else rel_l2(model, physical, *data["test"], args.batch_size)
     fine = rel_l2(model, physical, *data["test_fine"], args.batch_size)
     return {
         "epochs": len(history["epoch"]),
         "seconds": seconds,
+        "seconds_per_epoch": statistics.median(history["seconds"]),
         "samples_per_second": x.shape[0] * len(history["epoch"]) / seconds,
         "rel_l2": coarse,
         "rel_l2_fine": fine,
+        "curve": curve,
     }
 
 
-def neuralop_fno(args):
-    """neuraloperator's FNO with our configuration, or the reason it cannot be built."""
+def time_to(curve, target: float):
+    """Training seconds at the first epoch whose test error is <= ``target`` (or None)."""
+    return next((t for t, err in curve if err <= target), None)
+
+
+def equal_accuracy_report(rows: dict, target: float | None) -> None:
+    """Seconds per epoch and time to reach the target error, each model against FNO."""
+    if "fno" not in rows:
+        print("equal-accuracy report needs fno among --models")
+        return
+    target = rows["fno"]["rel_l2"] if target is None else target
+    ref = rows["fno"]
+    t_ref = time_to(ref["curve"], target)
+    print(f"\nequal accuracy: target test rel L2 {target:.4f} (at the training resolution)")
+    print(f"{'model':<13}{'s/epoch':>9}{'epoch ratio':>13}{'s to target':>13}{'ratio':>8}  best")
+    for name, r in rows.items():
+        t = time_to(r["curve"], target)
+        best = min(err for _, err in r["curve"])
+        epoch_ratio = ref["seconds_per_epoch"] / r["seconds_per_epoch"]
+        reached = f"{t:>13.1f}" if t is not None else f"{'not reached':>13}"
+        ratio = f"{t_ref / t:>8.2f}" if t is not None and t_ref is not None else f"{'-':>8}"
+        per_epoch = r["seconds_per_epoch"]
+        print(f"{name:<13}{per_epoch:>9.2f}{epoch_ratio:>13.2f}{reached}{ratio}  {best:.4f}")
+    print("ratios = FNO / model (> 1: the model is faster); times are training seconds")
+
+
+def neuralop_fno(args, ndim: int = 2):
+    """neuraloperator's FNO in our FNO's configuration, or the reason it cannot be built.
+
+    Matched (neuraloperator 2.0.0 names): the kept frequencies ``|k_i| < n_modes`` (its
+    ``n_modes`` counts the centred modes of the full spectrum, and halves the last one:
+    ``(2 m - 1, ..., 2 m - 2)``), ``hidden_channels``, ``n_layers``, lifting and projection
+    MLPs with one hidden layer of ``2 * hidden_channels`` (its default ratio 2), GELU
+    between Fourier layers and none after the last, a linear pointwise skip, no domain
+    padding, two linear coordinate channels (its ``"grid"`` embedding, nodes ``j / n``,
+    the nodes of our grid under ``--even``), and the spectral initialization std
+    ``sqrt(2 / (in + out)) = 1 / sqrt(width)``. Switched off so the two networks coincide:
+    its channel MLP after each spectral layer (``use_channel_mlp=False``). Differences:
+    its bias sits in the spectral layer, ours in the skip (same function class, same
+    count); weight initializations are drawn from different generators.
+    """
     try:
         from neuralop.models import FNO as ReferenceFNO
     except Exception as exc:  # not installed, or a broken install
         return None, f"neuraloperator not importable ({type(exc).__name__}: {exc})"
+    m = args.n_modes
     try:
-        modes = (args.n_modes, args.n_modes)
         model = ReferenceFNO(
-            n_modes=modes,
-            hidden_channels=args.hidden_channels,
+            n_modes=(2 * m - 1,) * (ndim - 1) + (2 * m - 2,),
             in_channels=1,
             out_channels=1,
+            hidden_channels=args.hidden_channels,
             n_layers=args.n_layers,
+            lifting_channel_ratio=2,
+            projection_channel_ratio=2,
+            positional_embedding="grid",
+            use_channel_mlp=False,
+            fno_skip="linear",
+            domain_padding=None,
         )
     except Exception as exc:
         return None, f"neuraloperator FNO could not be built ({type(exc).__name__}: {exc})"
     return model, ""
+
+
+def odd_size_shift_bug() -> bool:
+    """True if the installed neuraloperator's spectral layer misplaces frequencies on
+    grids with an odd number of points (``fftshift`` applied where ``ifftshift`` is due;
+    fixed upstream after 2.0.0): an identity multiplier must reproduce a kept cosine."""
+    import torch
+    from neuralop.layers.spectral_convolution import SpectralConv as ReferenceConv
+
+    conv = ReferenceConv(1, 1, n_modes=(8, 8), bias=False)
+    with torch.no_grad():
+        conv.weight.tensor.fill_(1.0)
+        x = torch.arange(33) / 33
+        u = torch.cos(2 * torch.pi * (2 * x[:, None] + x[None, :]))[None, None]
+        return float((conv(u) - u).abs().max()) > 1e-4
 
 
 def main(argv=None) -> int:
@@ -174,6 +286,9 @@ def main(argv=None) -> int:
     torch.set_num_threads(args.threads)
     names = [m for m in args.models.split(",") if m]
     fine = 2 * args.resolution - 1
+    train_n = args.resolution - 1 if args.even else args.resolution
+    if args.even:
+        print(f"--even: last node dropped, periodic grids of {train_n} and {fine - 1} points")
     print(
         f"Darcy threshold, train R={args.resolution} (injected from {fine}), n_train="
         f"{args.n_train}, n_test={args.n_test}, budget {args.budget_seconds:g} s/model, "
@@ -193,14 +308,20 @@ def main(argv=None) -> int:
         rows[name] = {"parameters": parameter_count(model), **result}
         print(f"  trained {name}: {rows[name]['epochs']} epochs in {result['seconds']:.1f} s")
 
-    reference, why = neuralop_fno(args)
+    reference, why = neuralop_fno(args, grid.ndim)
+    if reference is not None and not args.even and odd_size_shift_bug():
+        print(
+            "warning: this neuraloperator version misplaces frequencies on odd grids "
+            f"({grid.shape}); pass --even for a fair comparison"
+        )
     if reference is not None:
         result = train_one(reference, lambda m, v, g: m(v), data, scaling, args)
         rows["neuralop fno"] = {"parameters": parameter_count(reference), **result}
 
+    fine = fine - 1 if args.even else fine
     header = (
         f"{'model':<13}{'params':>10}{'epochs':>8}{'samples/s':>11}"
-        f"{f'rel L2 {args.resolution}':>12}{f'rel L2 {fine}':>12}{'ratio':>7}"
+        f"{f'rel L2 {train_n}':>12}{f'rel L2 {fine}':>12}{'ratio':>7}"
     )
     print("\n" + header + "\n" + "-" * len(header))
     for name, r in rows.items():
@@ -208,7 +329,9 @@ def main(argv=None) -> int:
             f"{name:<13}{r['parameters']:>10,}{r['epochs']:>8}{r['samples_per_second']:>11.1f}"
             f"{r['rel_l2']:>12.4f}{r['rel_l2_fine']:>12.4f}{r['rel_l2_fine'] / r['rel_l2']:>7.2f}"
         )
-    print(f"ratio = rel L2 at {fine} (zero-shot) / rel L2 at {args.resolution}")
+    print(f"ratio = rel L2 at {fine} (zero-shot) / rel L2 at {train_n}")
+    if args.equal_accuracy:
+        equal_accuracy_report(rows, args.target_error)
     if reference is None:
         print(f"neuraloperator comparison skipped: {why}")
     elif "fno" in rows:

@@ -253,6 +253,11 @@ def _sigma(params: dict) -> dict:
     return {k: v for k, v in params.items() if not (k == "sigma" and v is None)}
 
 
+def _grf_modes(params: dict) -> dict:
+    """``grf_modes=0`` means one mode per node (the family's ``None``)."""
+    return {**params, "grf_modes": params.get("grf_modes") or None}
+
+
 _DIRICHLET = {"type": "dirichlet", "value": 0.0, "where": "all four edges of [0,1]^2"}
 _PERIODIC = {"type": "periodic", "where": "every axis of [0,1)^d"}
 
@@ -281,8 +286,14 @@ FAMILIES: dict[str, FamilySpec] = {
                 Param("high", "float", 12.0, "coefficient where g >= 0"),
                 Param("low", "float", 3.0, "coefficient where g < 0"),
                 Param("source", "float", 1.0, "constant right-hand side"),
+                Param(
+                    "grf_modes",
+                    "int",
+                    0,
+                    "cosine modes per axis of g, the same at every resolution (0: one per node)",
+                ),
             ),
-            lambda r, n, p: Darcy(r, **_sigma(p)),
+            lambda r, n, p: Darcy(r, **_grf_modes(_sigma(p))),
             ("a",),
             _DIRICHLET,
         ),
