@@ -5,12 +5,16 @@ imports what it needs when it runs, so ``sciml --help`` stays fast.
 
 Exit status: 0 success, 1 a validation run failed its policy, 2 a usage error (bad
 arguments, an output path that is a file, a selection that matches nothing, an unusable
-data set file), 130 when interrupted (``sciml generate`` keeps its partial file).
+data set file, a request too large for the memory), 130 when interrupted (``sciml
+generate`` keeps its partial file). User errors print one paragraph and no traceback; set
+``SCIML_TRACEBACK=1`` to see the traceback of a sciml error or a memory error that a
+command did not explain itself.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from . import evaluate, generate, quickstart, solve, train, transport, validate
@@ -66,3 +70,30 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"sciml {args.command}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as exc:
+        message = _known_error(exc)
+        if message is None or os.environ.get("SCIML_TRACEBACK"):
+            raise
+        print(f"sciml {args.command}: error: {message}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _known_error(exc: Exception) -> str | None:
+    """The one-paragraph message for an error the command did not translate itself: running
+    out of memory, or one of sciml's own errors (whose messages carry the fix); None for
+    anything else (a bug: its traceback is shown)."""
+    from sciml.core.errors import SciMLError
+
+    text = str(exc)
+    if isinstance(exc, MemoryError) or (
+        isinstance(exc, RuntimeError)
+        and ("can't allocate memory" in text or "out of memory" in text.lower())
+    ):
+        first = text.splitlines()[0][:200] if text else type(exc).__name__
+        return (
+            f"ran out of memory ({first}). The request is too large for this machine. Fix: "
+            "lower the resolution, the sample count, the model width or the batch size."
+        )
+    if isinstance(exc, SciMLError):
+        return f"{text} (set SCIML_TRACEBACK=1 to see where it was raised)"
+    return None

@@ -61,3 +61,27 @@ def check_out(out: Path) -> None:
             f"cannot create the report folder {str(out)!r} ({exc.strerror or exc}). "
             "Fix: pass an --out inside a writable folder."
         ) from None
+
+
+def gib(nbytes: float) -> str:
+    """``nbytes`` as a short human-readable size."""
+    for unit, scale in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20)):
+        if nbytes >= scale:
+            return f"{nbytes / scale:.3g} {unit}"
+    return f"{nbytes / 2**10:.3g} KiB"
+
+
+def check_memory(need: float, what: str, fix: str) -> None:
+    """Raise :class:`UserError` before allocating if ``need`` bytes exceed the memory left.
+
+    ``need`` is an estimate of the request's peak memory, ``what`` names the request in
+    the message, ``fix`` says how to make it smaller.
+    """
+    from sciml.data.config import available_memory
+
+    have = available_memory()
+    if have is not None and need > have:
+        raise UserError(
+            f"{what} needs about {gib(need)} of memory, more than the {gib(have)} available "
+            f"here; refused before allocating. Fix: {fix}"
+        )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 from pathlib import Path
 
-from ._common import EXIT_OK, UserError, check_out, console, positive_int
+from ._common import EXIT_OK, UserError, check_memory, check_out, console, positive_int
 
 _DESCRIPTION = (
     "Evaluate a checkpoint written by 'sciml train' (its folder's config.json gives the "
@@ -87,7 +88,11 @@ def add_parser(commands) -> None:
 
 
 def _load(checkpoint: Path):
+    """The model, its config.json (with ``scaling`` and ``grid`` decoded) of a run folder."""
+    from sciml.operators.serialize import disc_from_json
     from sciml.training import load_checkpoint
+    from sciml.training.checkpoint import CheckpointError
+    from sciml.training.grid_models import Scaling
 
     if not checkpoint.is_file():
         raise UserError(
@@ -97,24 +102,41 @@ def _load(checkpoint: Path):
     cfg_path = checkpoint.parent / "config.json"
     try:
         config = json.loads(cfg_path.read_text())
-        config["scaling"], config["grid"], config["model"]  # noqa: B018
-    except (OSError, ValueError, KeyError) as exc:
+        config["scaling"] = Scaling.from_json(config["scaling"])
+        config["grid"] = disc_from_json(config["grid"])
+        config["model"]  # noqa: B018
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise UserError(
-            f"{str(cfg_path)!r} is missing or not a 'sciml train' config ({exc}). Expected the "
-            "config.json that 'sciml train' writes next to its checkpoint. Fix: keep the two "
-            "files together in one folder."
+            f"{str(cfg_path)!r} is missing or not a 'sciml train' config "
+            f"({type(exc).__name__}: {str(exc)[:200]}). Expected the config.json that 'sciml "
+            "train' writes next to its checkpoint. Fix: keep the two files together in one "
+            "folder, or train again."
         ) from None
     try:
         model = load_checkpoint(checkpoint)
-    except Exception as exc:  # torch.load raises many types on a torn or foreign file
+    except CheckpointError as exc:  # its message names the problem and the fix
+        raise UserError(f"{str(checkpoint)!r} cannot be loaded: {exc}") from None
+    except Exception as exc:  # anything else a damaged file may raise
+        text = str(exc).splitlines()[0][:400] if str(exc) else type(exc).__name__
         raise UserError(
-            f"{str(checkpoint)!r} cannot be loaded as a sciml checkpoint "
-            f"({type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}). "
-            "It is truncated, corrupt or written by another program. Fix: use the "
-            "checkpoint.pt of a finished or interrupted 'sciml train' run (it is replaced "
-            "atomically, so the run's folder always holds a whole one)."
+            f"{str(checkpoint)!r} cannot be loaded as a sciml checkpoint: {text} (It is "
+            "truncated, corrupt or written by another program. Fix: use the checkpoint.pt of "
+            "a finished or interrupted 'sciml train' run, which is replaced atomically.)"
         ) from None
     return model, config
+
+
+def _check_memory(model, config, x, grid, batch_size: int, label: str) -> None:
+    """Refuse a grid whose resampled inputs (float32, all samples) and three activations of
+    width ``W`` for one batch (a low estimate of what the model needs) exceed the memory."""
+    width = int(config.get("options", {}).get("hidden_channels", 64))
+    points = math.prod(grid.shape)
+    need = (x.shape[0] * x.shape[1] + 3 * min(batch_size, x.shape[0]) * width) * points * 4
+    check_memory(
+        need,
+        f"evaluating at {label}, grid {grid.shape}",
+        "evaluate at a smaller --resolution, or lower --batch-size.",
+    )
 
 
 def _check_channels(model, config, x, y, meta, path) -> None:
@@ -189,9 +211,8 @@ def run(args) -> int:
     import torch
 
     from sciml.core import Field
-    from sciml.operators.serialize import disc_from_json
     from sciml.training import evaluate_model
-    from sciml.training.grid_models import Scaling, grid_forward
+    from sciml.training.grid_models import grid_forward
 
     from .train import load_data, relative_l2, write_json
 
@@ -199,9 +220,9 @@ def run(args) -> int:
     checkpoint = Path(args.checkpoint)
     model, config = _load(checkpoint)
     model.eval()
-    scaling = Scaling.from_json(config["scaling"])
+    scaling = config["scaling"]
     forward = scaling.physical(grid_forward(model))
-    train_shape = tuple(disc_from_json(config["grid"]).shape)
+    train_shape = tuple(config["grid"].shape)
     out = Path(args.out) if args.out else checkpoint.parent
 
     rows, plots = [], []
@@ -224,6 +245,7 @@ def run(args) -> int:
         from sciml.training.evaluation import regrid
 
         grid = regrid(g0, res)
+        _check_memory(model, config, x0, grid, args.batch_size, f"--resolution {res}")
         _check_runs(model, forward, grid, f"--resolution {res}")
         error = evaluate_model(
             model,

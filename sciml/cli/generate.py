@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import EXIT_OK, UserError, console, non_negative_int, positive_int
+from ._common import EXIT_OK, UserError, console, gib, non_negative_int, positive_int
 
 _METHODS = (
     "auto",
@@ -254,6 +254,31 @@ def _summary_table(report, rtol: float):
     return table
 
 
+def _check_disk(config, args) -> None:
+    """Refuse a data set larger than the free space of its folder, before writing."""
+    import shutil
+    from pathlib import Path
+
+    from sciml.data.config import request_size
+
+    folder = Path(args.out).resolve().parent
+    if not folder.is_dir():
+        return  # the pipeline explains a missing folder
+    size = request_size(config.spec, config.n, config.resolution, config.params)["file_bytes"]
+    partial = Path(args.out).with_name(Path(args.out).name + ".partial")
+    if args.resume and partial.is_file():  # its blocks already hold the samples done
+        size -= partial.stat().st_blocks * 512
+    usage = shutil.disk_usage(folder)
+    free = usage.free
+    if usage.total > 0 and size > free:  # (pseudo file systems report a total of 0)
+        raise UserError(
+            f"the data set would take about {gib(size)} on disk ({config.n} samples at "
+            f"resolution {config.resolution}, float64), more than the {gib(free)} free in "
+            f"{folder}; refused before writing. Fix: lower --n or --resolution, or pass an "
+            "--out on a larger disk."
+        )
+
+
 def run(args) -> int:
     from sciml.core import DiscretizationError, ParameterError
     from sciml.data import DatasetError, GenerationConfig, generate, partial_path
@@ -276,6 +301,7 @@ def run(args) -> int:
         )
     except errors as exc:
         raise UserError(str(exc)) from None
+    _check_disk(config, args)
 
     from rich.console import Console
 

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 from pathlib import Path
 
-from ._common import EXIT_OK, UserError, check_out, console, non_negative_int, positive_int
+from ._common import (
+    EXIT_OK,
+    UserError,
+    check_memory,
+    check_out,
+    console,
+    non_negative_int,
+    positive_int,
+)
 
 MODEL_NAMES = ("fno", "tfno", "mgno", "t1", "deeponet")
 
@@ -56,9 +65,9 @@ def _positive_float(text: str) -> float:
         value = float(text)
     except ValueError:
         value = -1.0
-    if not value > 0.0:
+    if not 0.0 < value < float("inf"):
         raise argparse.ArgumentTypeError(
-            f"expected a positive number, received {text!r}; pass e.g. 1e-3"
+            f"expected a finite positive number, received {text!r}; pass e.g. 1e-3"
         )
     return value
 
@@ -207,6 +216,27 @@ def load_data(path, *, subsample: int = 1, resolution: int | None = None, role: 
     return x, y, ds.grid, ds.metadata
 
 
+def training_memory(args, grid, n_train: int) -> float:
+    """A low estimate of the bytes a run needs, made before the model is built.
+
+    The weights, their gradients and two Adam moments (4 copies): for ``fno`` and ``t1``
+    the dense spectral weights, ``(2 M)^d / 2`` complex64 entries per channel pair and
+    layer (``M`` kept modes, half of the last axis by the real FFT); for the other models
+    only ``W^2`` float32 entries per layer. Plus three float32 activations of width ``W``
+    per layer for one batch, kept for the backward pass. Real runs need more; a request
+    above this estimate cannot fit.
+    """
+    points = math.prod(grid.shape)
+    width, layers = args.hidden_channels, args.n_layers
+    if args.model in ("fno", "t1"):
+        per_pair = min((2 * args.n_modes) ** grid.ndim, 2 * points) / 2 * 8
+    else:
+        per_pair = 4
+    weights = 4 * layers * width**2 * per_pair
+    batch = min(args.batch_size, n_train)
+    return weights + 3 * layers * batch * width * points * 4
+
+
 def _split(x, y, fraction: float):
     n = x.shape[0]
     if n < 2:
@@ -262,7 +292,11 @@ def _check_resume(out: Path, options: dict) -> dict:
     try:
         stored = json.loads(cfg.read_text())["options"]
     except (ValueError, KeyError) as exc:
-        raise UserError(f"--resume: {cfg} is not a 'sciml train' config ({exc}).") from None
+        raise UserError(
+            f"--resume: {cfg} is not a 'sciml train' config ({type(exc).__name__}: {exc}). "
+            "Fix: pass the --out folder of an earlier 'sciml train' run, or drop --resume and "
+            "pass a new --out to start over."
+        ) from None
     diff = {k: (stored.get(k), v) for k, v in options.items() if stored.get(k) != v}
     if diff:
         shown = "; ".join(f"{k}: checkpoint {a!r}, now {b!r}" for k, (a, b) in diff.items())
@@ -308,10 +342,11 @@ def _summary(history: dict, errors: dict, params: int, n_train: int, n_test: int
 def run(args) -> int:
     import torch
 
-    from sciml.core import Field, SciMLError
+    from sciml.core import Field, ParameterError, SciMLError
     from sciml.operators import parameter_count
     from sciml.operators.serialize import disc_to_json
     from sciml.training import Trainer
+    from sciml.training.checkpoint import CheckpointError
     from sciml.training.grid_models import Scaling, build_grid_model, check_runs, grid_forward
 
     torch.set_num_threads(args.threads)
@@ -340,6 +375,14 @@ def run(args) -> int:
     else:
         train, test = _split(x, y, args.split)
 
+    check_memory(
+        training_memory(args, grid, int(train[0].shape[0])),
+        f"training {args.model} with --hidden-channels {args.hidden_channels}, --n-layers "
+        f"{args.n_layers}, --n-modes {args.n_modes} and --batch-size {args.batch_size} on "
+        f"grid {grid.shape}",
+        "lower --hidden-channels, --n-layers, --n-modes or --batch-size, or train on a "
+        "coarser grid with --subsample.",
+    )
     scaling = Scaling.fit(*train)
     try:
         model = build_grid_model(
@@ -390,7 +433,15 @@ def run(args) -> int:
         checkpoint=ckpt,
         forward=forward,
     )
-    history = trainer.fit(fields(train), resume_from=ckpt if args.resume else None)
+    try:
+        history = trainer.fit(fields(train), resume_from=ckpt if args.resume else None)
+    except (CheckpointError, ParameterError) as exc:
+        if not args.resume:
+            raise
+        raise UserError(
+            f"--resume: {exc} The run in {str(out)!r} cannot be continued; to start over, "
+            "pass another --out (or delete the folder)."
+        ) from None
     physical = scaling.physical(forward)
     errors = {
         name: relative_l2(model, physical, pair, grid, args.batch_size)

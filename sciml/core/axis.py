@@ -18,6 +18,14 @@ _KINDS = ("uniform", "chebyshev", "gauss_legendre", "custom")
 _OFFSETS = {"vertex": 0.0, "cell": 0.5}
 
 
+def _offset_value(offset):
+    """``offset`` with "vertex"/"cell" mapped to 0.0/0.5; unhashable junk maps to None."""
+    try:
+        return _OFFSETS.get(offset, offset)
+    except TypeError:  # a list or dict: no offset at all
+        return None
+
+
 def _check_bounds(bounds) -> tuple[float, float]:
     try:
         lo, hi = (float(b) for b in bounds)
@@ -186,7 +194,21 @@ class Axis:
                         fix="pass one finite weight per node, or omit weights",
                     )
                 )
-        offset = None if self.offset is None else float(_OFFSETS.get(self.offset, self.offset))
+        offset = _offset_value(self.offset)
+        if offset is not None:
+            try:
+                offset = float(offset)
+            except (TypeError, ValueError):
+                offset = math.nan
+            if not 0.0 <= offset < 1.0:
+                raise DiscretizationError(
+                    explain(
+                        "axis offset must be a cell fraction in [0, 1)",
+                        expected="None, 'vertex' (0.0), 'cell' (0.5) or a number in [0, 1)",
+                        received=repr(self.offset),
+                        fix="pass offset='vertex' or offset='cell'",
+                    )
+                )
         x_t = torch.from_numpy(x.copy())
         w_t = torch.from_numpy(w.copy())
         digest = hashlib.blake2b(x.tobytes() + w.tobytes(), digest_size=16).hexdigest()
@@ -225,7 +247,7 @@ class Axis:
         [0.25, 0.75]
         """
         lo, hi = _check_bounds(bounds)
-        off = _OFFSETS.get(offset, offset)
+        off = _offset_value(offset)
         if off not in (0.0, 0.5):
             raise DiscretizationError(
                 explain(

@@ -37,6 +37,9 @@ from .h5_store import FORMAT
 __all__ = [
     "FORMAT",
     "GenerationConfig",
+    "available_memory",
+    "check_request_size",
+    "request_size",
     "canonical_json",
     "config_diff",
     "config_hash",
@@ -96,6 +99,78 @@ def _positive_int(value, name: str, minimum: int, example: str) -> int:
     return value
 
 
+def available_memory() -> int | None:
+    """Bytes of memory this process can still allocate (Linux ``MemAvailable``, else the
+    physical memory), or None where neither is known."""
+    import os
+
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+#: Estimated bytes per grid point of one sample while it is drawn and solved (random field
+#: spectra, sparse matrix and factors, Krylov vectors), and per sample of bookkeeping
+#: (seeds, solve order, statistics). Deliberately low: a refusal must never be wrong.
+WORK_BYTES_PER_POINT, BYTES_PER_SAMPLE = 64 * 8, 64
+
+
+def request_size(spec: FamilySpec, n: int, resolution: int, params: Mapping) -> dict:
+    """Lower estimates of a request's size before anything is allocated.
+
+    Returns
+    -------
+    dict
+        ``file_bytes`` (the float64 inputs and outputs stored: ``n * channels * points * 8``)
+        and ``memory_bytes`` (one sample's working set plus per-sample bookkeeping).
+    """
+    ndim = 1 if spec.name == "burgers" else 2
+    points = float(resolution) ** ndim
+    if spec.kind == "steps":
+        outputs = int(params.get("steps") or 1)
+    elif spec.kind == "trajectory":
+        outputs = len(params.get("record_times") or [None])
+    else:
+        outputs = 1
+    return {
+        "file_bytes": float(n) * (1 + outputs) * points * 8,
+        "memory_bytes": WORK_BYTES_PER_POINT * points + BYTES_PER_SAMPLE * float(n),
+        "points": points,
+    }
+
+
+def _gib(nbytes: float) -> str:
+    return f"{nbytes / 2**30:.3g} GiB"
+
+
+def check_request_size(spec: FamilySpec, n: int, resolution: int, params: Mapping) -> dict:
+    """Refuse (:class:`DatasetError`) a request whose working memory exceeds what is left
+    here, before allocating; returns :func:`request_size`."""
+    size = request_size(spec, n, resolution, params)
+    have = available_memory()
+    if have is not None and size["memory_bytes"] > have:
+        raise DatasetError(
+            explain(
+                f"generating {n} samples of {spec.name} at resolution {resolution} needs about "
+                f"{_gib(size['memory_bytes'])} of memory (about {_gib(size['file_bytes'])} on "
+                "disk); refused before allocating",
+                expected=f"a request that fits in the {_gib(have)} of memory available here",
+                received=f"--n {n} --resolution {resolution}",
+                fix="lower --resolution (the working set grows as resolution^d) or --n; for "
+                "many samples write several files with different --seed values",
+            )
+        )
+    return size
+
+
 @dataclass(frozen=True)
 class GenerationConfig:
     """A data-set request: everything that determines the samples.
@@ -122,7 +197,9 @@ class GenerationConfig:
     ------
     DatasetError
         For an unknown family, ``n < 1``, a bad seed, method or rtol, unknown parameters,
-        or a method that does not apply to the family.
+        a method that does not apply to the family, or a request whose working memory
+        exceeds the memory available (refused before allocating; see
+        :func:`check_request_size`).
     sciml.core.ParameterError, sciml.core.DiscretizationError
         From the family itself (a resolution that is too small, a negative viscosity, ...).
     """
@@ -160,6 +237,8 @@ class GenerationConfig:
             )
         object.__setattr__(self, "rtol", rtol)
         object.__setattr__(self, "params", spec.parse((), self.params))
+        if self.resolution >= 1:  # smaller ones are refused by the family, with its rule
+            check_request_size(spec, self.n, self.resolution, self.params)
         self.problem  # noqa: B018  (build the family now: its own checks run here)
         self._check_method(spec)
 

@@ -130,10 +130,19 @@ def open_h5(path, mode: str = "r", *, locking: bool | None = None) -> h5py.File:
                 fix=hint,
             )
         )
+    if path.is_dir():
+        raise DatasetError(
+            explain(
+                "the data set path is a folder",
+                expected="an .h5 file",
+                received=str(path),
+                fix="pass the path of the file inside it, e.g. data/darcy.h5",
+            )
+        )
     try:
         return h5py.File(path, mode, **({} if locking is None else {"locking": locking}))
     except OSError as exc:
-        text = str(exc)
+        text = " ".join(str(exc).split())  # one line: HDF5 messages may hold newlines
         lowered = text.lower()
         if "unable to lock" in lowered or "already open" in lowered:
             problem, fix = (
@@ -154,11 +163,27 @@ def open_h5(path, mode: str = "r", *, locking: bool | None = None) -> h5py.File:
         ) from None
 
 
-def read_metadata(f: h5py.File) -> dict:
+def read_metadata(f: h5py.File, *, layout: bool = False) -> dict:
     """The root attributes of an open data set, JSON attributes decoded, numpy scalars as
-    Python values. Raises :class:`DatasetError` if the file is not a sciml data set."""
-    fmt = f.attrs.get("format", "")
-    missing = [name for name in ("inputs", "outputs", *PER_SAMPLE) if name not in f]
+    Python values; with ``layout`` (what readers of the samples, such as
+    :class:`~sciml.data.H5Dataset`, ask for) also the grid, the channel names and the
+    shapes and dtypes of the datasets are checked against each other.
+
+    Raises
+    ------
+    DatasetError
+        If the file is not a sciml data set, or its attributes or datasets do not have the
+        layout above (undecodable JSON, a grid that is not a list of axes, ``inputs`` or
+        ``outputs`` of another shape or of a non-float dtype, per-sample datasets of
+        another length). The message names the part and the fix.
+    """
+    try:
+        fmt = f.attrs.get("format", "")
+        missing = [name for name in ("inputs", "outputs", *PER_SAMPLE) if name not in f]
+    except (OSError, RuntimeError, KeyError, ValueError) as exc:  # a damaged object header
+        raise _corrupt(f, f"its root group cannot be read ({exc})") from None
+    if isinstance(fmt, bytes):
+        fmt = fmt.decode(errors="replace")
     if not str(fmt).startswith(_FORMAT_PREFIX) or missing:
         raise DatasetError(
             explain(
@@ -169,15 +194,96 @@ def read_metadata(f: h5py.File) -> dict:
             )
         )
     out = {}
-    for key, value in f.attrs.items():
+    try:
+        items = list(f.attrs.items())
+    except (OSError, RuntimeError, KeyError, ValueError, TypeError) as exc:
+        raise _corrupt(f, f"its attributes cannot be read ({exc})") from None
+    for key, value in items:
+        if isinstance(value, bytes):
+            value = value.decode(errors="replace")
         if key in JSON_ATTRS:
-            value = json.loads(value)
+            try:
+                value = json.loads(value)
+            except (TypeError, ValueError) as exc:
+                raise _corrupt(f, f"attribute {key!r} is not valid JSON ({exc})") from None
         elif isinstance(value, np.generic):
             value = value.item()
         if isinstance(value, bytes):
-            value = value.decode()
+            value = value.decode(errors="replace")
         out[key] = value
+    if layout:
+        _check_layout(f, out)
     return out
+
+
+def _corrupt(f: h5py.File, what: str) -> DatasetError:
+    return DatasetError(
+        explain(
+            f"{Path(f.filename).name} is damaged: {what}",
+            expected="the layout written by 'sciml generate' (see sciml.data.h5_store)",
+            received="a file that differs from it",
+            fix="regenerate it with 'sciml generate ... --overwrite', or restore a good copy",
+        )
+    )
+
+
+def _check_axes(f: h5py.File, axes) -> tuple[int, ...]:
+    keys = {"n": int, "bounds": list, "periodic": bool, "offset": (int, float)}
+    ok = isinstance(axes, list) and 1 <= len(axes) <= len(AXIS_NAMES)
+    for a in axes if ok else ():
+        ok = ok and isinstance(a, dict)
+        ok = ok and all(isinstance(a.get(k), t) for k, t in keys.items())
+        ok = ok and not isinstance(a["n"], bool) and a["n"] >= 1 and len(a["bounds"]) == 2
+        ok = (
+            ok
+            and all(isinstance(b, (int, float)) and np.isfinite(b) for b in a["bounds"])
+            and (a["bounds"][0] < a["bounds"][1])
+        )
+    if not ok:
+        raise _corrupt(
+            f,
+            "attribute 'grid' is not a list of 1 to 3 axes, each with an integer n >= 1, "
+            f"bounds [lo, hi] (lo < hi), periodic and offset (received {str(axes)[:120]})",
+        )
+    return tuple(a["n"] for a in axes)
+
+
+def _check_layout(f: h5py.File, meta: dict) -> None:
+    """Shapes and dtypes of the datasets against the metadata (see the module docstring)."""
+    shape = _check_axes(f, meta.get("grid"))
+    channels = {}
+    for key in ("input_channels", "output_channels"):
+        names = meta.get(key)
+        if not (isinstance(names, list) and names and all(isinstance(c, str) for c in names)):
+            raise _corrupt(f, f"attribute {key!r} is not a non-empty list of names")
+        channels[key] = len(names)
+    try:
+        done = f["done"]
+        n = done.shape[0] if done.ndim == 1 else -1
+        if n < 0 or done.dtype != np.bool_:
+            raise _corrupt(
+                f,
+                f"dataset 'done' has shape {done.shape} and dtype {done.dtype}, expected (N,) bool",
+            )
+        for name, key in (("inputs", "input_channels"), ("outputs", "output_channels")):
+            dset = f[name]
+            want = (n, channels[key], *shape)
+            if not isinstance(dset, h5py.Dataset) or dset.shape != want:
+                got = dset.shape if isinstance(dset, h5py.Dataset) else type(dset).__name__
+                raise _corrupt(
+                    f,
+                    f"dataset {name!r} has shape {got}, expected {want} (samples, channels, *grid)",
+                )
+            if dset.dtype.kind != "f":
+                raise _corrupt(f, f"dataset {name!r} has dtype {dset.dtype}, expected float")
+        for name in PER_SAMPLE:
+            dset = f[name]
+            if not isinstance(dset, h5py.Dataset) or dset.shape != (n,):
+                raise _corrupt(f, f"dataset {name!r} is not of shape ({n},)")
+    except DatasetError:
+        raise
+    except (OSError, RuntimeError, KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise _corrupt(f, f"its datasets cannot be read ({exc})") from None
 
 
 def axes_metadata(grid: TensorGrid) -> list[dict]:

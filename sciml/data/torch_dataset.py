@@ -25,7 +25,7 @@ import numpy as np
 import torch
 
 from sciml.core import TensorGrid
-from sciml.core.errors import explain
+from sciml.core.errors import SciMLError, explain
 
 from .errors import DatasetError
 from .h5_store import grid_from_metadata, open_h5, read_metadata
@@ -150,8 +150,8 @@ class H5Dataset(torch.utils.data.Dataset):
         self._pid = None
         self._locking = False if allow_partial else None  # a partial file may be in writing
         with open_h5(self.path, locking=self._locking) as f:
-            self.metadata = read_metadata(f)
-            done = f["done"][...]
+            self.metadata = read_metadata(f, layout=True)
+            done = self._guarded("done", lambda: f["done"][...])
         if not self.metadata.get("complete", False) and not allow_partial:
             raise DatasetError(
                 explain(
@@ -165,7 +165,17 @@ class H5Dataset(torch.utils.data.Dataset):
         self.indices = np.flatnonzero(done)
         axes = self.metadata["grid"]
         self.stride = _stride(axes, subsample, resolution)
-        self.grid: TensorGrid = grid_from_metadata(axes)
+        try:
+            self.grid: TensorGrid = grid_from_metadata(axes)
+        except SciMLError as exc:  # e.g. an offset no axis accepts
+            raise DatasetError(
+                explain(
+                    f"{self.path.name} describes a grid sciml cannot build ({exc})",
+                    expected="the 'grid' attribute written by 'sciml generate'",
+                    received=str(axes)[:120],
+                    fix="regenerate the file",
+                )
+            ) from None
         if self.stride > 1:
             self.grid = self.grid.coarsen(self.stride)
         self.input_channels = tuple(self.metadata["input_channels"])
@@ -182,7 +192,24 @@ class H5Dataset(torch.utils.data.Dataset):
     def _read(self, name: str, index) -> np.ndarray:
         s = self.stride
         spatial = (slice(None, None, s),) * len(self.grid.shape)
-        return self._file()[name][(index, slice(None), *spatial)]
+        return self._guarded(name, lambda: self._file()[name][(index, slice(None), *spatial)])
+
+    def _guarded(self, name: str, read):
+        """``read()``, with HDF5's errors on damaged data turned into :class:`DatasetError`."""
+        try:
+            return read()
+        except DatasetError:
+            raise
+        except (OSError, RuntimeError, KeyError, ValueError, TypeError) as exc:
+            raise DatasetError(
+                explain(
+                    f"dataset {name!r} of {self.path.name} cannot be read (damaged file)",
+                    expected="readable chunks",
+                    received=f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]}",
+                    fix="regenerate it with 'sciml generate ... --overwrite', or restore a "
+                    "good copy",
+                )
+            ) from None
 
     def close(self) -> None:
         """Close this process's file handle (reopened on the next access)."""

@@ -66,3 +66,7 @@ def test_sigkill_then_resume_equals_an_uninterrupted_run(tmp_path):
         assert a.attrs["config_hash"] == b.attrs["config_hash"]
         assert np.array_equal(a["inputs"][...], b["inputs"][...])
         assert np.array_equal(a["outputs"][...], b["outputs"][...])  # direct: bit for bit
+        for name in ("residual", "iterations", "matvecs", "fallback", "solve_order"):
+            assert np.array_equal(a[name][...], b[name][...]), name  # nothing lost, nothing else
+        for key in ("family", "parameters", "grid", "seed", "method", "config"):
+            assert a.attrs[key] == b.attrs[key], key

@@ -240,3 +240,35 @@ def test_tensors_fields_and_datasets_train_alike():
     )
     history = trainer(model(), epochs=2).fit(loader)
     assert len(history["train_loss"]) == 2 and history["samples_per_second"][0] > 0
+
+
+def test_unusable_checkpoints_raise_checkpoint_errors(tmp_path):
+    from sciml.training.checkpoint import CheckpointError, load_weights
+
+    good = save_checkpoint(tmp_path / "good.pt", model())
+    raw = good.read_bytes()
+    cases = {
+        "missing.pt": None,
+        "empty.pt": b"",
+        "torn.pt": raw[: len(raw) // 3],
+        "noise.pt": bytes(range(256)) * 8,
+    }
+    for name, data in cases.items():
+        if data is not None:
+            (tmp_path / name).write_bytes(data)
+        for load in (load_checkpoint, read_spec, load_training_state):
+            with pytest.raises(CheckpointError, match="Fix:"):
+                load(tmp_path / name)
+    torch.save({"format": "other/1"}, tmp_path / "foreign.pt")
+    with pytest.raises(CheckpointError, match="not a sciml checkpoint"):
+        load_checkpoint(tmp_path / "foreign.pt")
+    payload = torch.load(good, weights_only=True)
+    torch.save({**payload, "spec": json.dumps({"class": "Nope"})}, tmp_path / "spec.pt")
+    with pytest.raises(CheckpointError, match="model spec stored in spec.pt cannot be rebuilt"):
+        load_checkpoint(tmp_path / "spec.pt")
+    wider = FNO(1, 1, (4,), 16, 2, positional_embedding="periodic", seed=0)
+    with pytest.raises(CheckpointError, match="do not fit the model.*size mismatch"):
+        load_weights(wider, good)
+    # a resume from a torn file is refused before any training step
+    with pytest.raises(CheckpointError, match="torn.pt cannot be read"):
+        trainer(model()).fit(smoothing_data(), resume_from=tmp_path / "torn.pt")
