@@ -15,11 +15,12 @@ def add_parser(commands) -> None:
         "solve",
         help="solve a benchmark PDE with the Kronecker GP solver, FD or Chebyshev",
         description=(
-            "Solve a benchmark problem (poisson1d-sin100, poisson1d-mixed, poisson2d-sin100, "
-            "allen-cahn1d-sin100, allen-cahn2d-mixed, helmholtz2d, advection2d-beta20, "
-            "advection2d-beta200) on a grid of N nodes per axis; print the "
-            "relative L2 error against the exact solution and the wall time, and with --out "
-            "save a PNG of the solution, the error and (gp) the learned spectrum."
+            "Solve a benchmark problem (poisson1d-sin100, poisson1d-mixed, poisson1d-xsin200, "
+            "poisson2d-sin100, poisson2d-sin6cos20, allen-cahn1d-sin100, allen-cahn2d-mixed, "
+            "helmholtz2d, advection2d-beta20, advection2d-beta200) on a grid of N nodes per "
+            "axis; print the relative L2 error against the exact solution and the wall "
+            "time, and with --out save a PNG of the solution, the error and (gp) the "
+            "learned spectrum."
         ),
         epilog="Example: sciml solve poisson1d-sin100 --method gp --grid 400 --out gp-run",
     )

@@ -130,6 +130,41 @@ def _poisson_sine_2d(k: float = 100.0) -> LinearProblem:
     )
 
 
+def _poisson_x_sine_1d(k: float = 200.0) -> LinearProblem:
+    # u = x sin(k x) on [0, 2 pi]: -u'' = k^2 x sin(k x) - 2 k cos(k x)
+    def u(x):
+        t = x[..., 0]
+        return t * torch.sin(k * t)
+
+    def f(x):
+        t = x[..., 0]
+        return k * k * t * torch.sin(k * t) - 2.0 * k * torch.cos(k * t)
+
+    return LinearProblem(
+        f"poisson1d-xsin{int(k)}", ((0.0, TWO_PI),), (-1.0,), (0.0,), 0.0, u, f, k / TWO_PI
+    )
+
+
+def _poisson_product_2d() -> LinearProblem:
+    # u = g(x) + g(y), g(t) = sin 6t cos 20t = (sin 26t - sin 14t) / 2 on [0, 2 pi]^2
+    def g(t):
+        return torch.sin(6 * t) * torch.cos(20 * t)
+
+    def minus_g2(t):  # -g''
+        return 0.5 * (676.0 * torch.sin(26 * t) - 196.0 * torch.sin(14 * t))
+
+    return LinearProblem(
+        "poisson2d-sin6cos20",
+        ((0.0, TWO_PI), (0.0, TWO_PI)),
+        (-1.0, -1.0),
+        (0.0, 0.0),
+        0.0,
+        lambda x: g(x[..., 0]) + g(x[..., 1]),
+        lambda x: minus_g2(x[..., 0]) + minus_g2(x[..., 1]),
+        26 / TWO_PI,
+    )
+
+
 def _helmholtz_2d(k: float = 20.0, wave: float = 10.0) -> LinearProblem:
     # -Lap u - wave^2 u = f, u = sin(k x) sin(k y) on [0, 1]^2
     def u(x):
@@ -219,7 +254,9 @@ def _allen_cahn_2d() -> LinearProblem:
 BENCHMARKS = {
     "poisson1d-sin100": _poisson_sine_1d,
     "poisson1d-mixed": _poisson_mixed_1d,
+    "poisson1d-xsin200": _poisson_x_sine_1d,
     "poisson2d-sin100": _poisson_sine_2d,
+    "poisson2d-sin6cos20": _poisson_product_2d,
     "allen-cahn1d-sin100": _allen_cahn_1d,
     "helmholtz2d": _helmholtz_2d,
     "advection2d-beta20": _advection_2d,

@@ -128,3 +128,10 @@ def test_the_allen_cahn_2d_and_beta200_advection_benchmarks_are_consistent():
     assert solve_benchmark("allen-cahn2d-mixed", "chebyshev", 100).stats["rel_l2"] < 1e-9
     assert solve_benchmark("advection2d-beta200", "chebyshev", 200).stats["rel_l2"] < 1e-9
     assert benchmark("advection2d-beta200").first == (200.0, 1.0)
+
+
+def test_the_x_sine_and_product_poisson_benchmarks_are_consistent():
+    # Chebyshev collocation resolves both (x sin 200x needs many nodes: 200 cycles on
+    # [0, 2 pi]), so the sources are -u'' of the exact solutions
+    assert solve_benchmark("poisson1d-xsin200", "chebyshev", 900).stats["rel_l2"] < 1e-8
+    assert solve_benchmark("poisson2d-sin6cos20", "chebyshev", 128).stats["rel_l2"] < 1e-10
