@@ -6,15 +6,48 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from ._checks import check_choice, check_int
 
-__all__ = ["MLP", "PointwiseMLP", "make_activation", "ACTIVATIONS"]
+__all__ = ["MLP", "PointwiseMLP", "make_activation", "pointwise_linear", "ACTIVATIONS"]
 
 ACTIVATIONS = {"gelu": nn.GELU, "relu": nn.ReLU, "tanh": nn.Tanh, "silu": nn.SiLU}
-_CONVS = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
+
+
+def pointwise_linear(
+    x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None
+) -> torch.Tensor:
+    r"""A linear map of the channels at every grid point of channels-first values,
+    :math:`y_{bo\cdot} = \sum_i W_{oi} x_{bi\cdot} + b_o`.
+
+    Computed as one batched matrix product ``W @ x_b`` per sample over the flattened grid
+    (``torch.baddbmm``): the same sums as ``nn.functional.linear`` on channels-last
+    values, without transposing copies, and on CPU faster than the equivalent 1x1
+    convolution (forward and backward).
+
+    Parameters
+    ----------
+    x : tensor of shape (B, in_channels, *grid)
+    weight : tensor of shape (out_channels, in_channels)
+    bias : tensor of shape (out_channels,), optional
+
+    Returns
+    -------
+    tensor of shape (B, out_channels, *grid)
+
+    Examples
+    --------
+    >>> x, w, b = torch.randn(2, 3, 4, 5), torch.randn(6, 3), torch.randn(6)
+    >>> ref = torch.movedim(nn.functional.linear(torch.movedim(x, 1, -1), w, b), -1, 1)
+    >>> torch.allclose(pointwise_linear(x, w, b), ref, atol=1e-6)
+    True
+    """
+    n, c = x.shape[:2]
+    flat = x.reshape(n, c, -1)
+    w = weight.expand(n, *weight.shape)
+    y = torch.bmm(w, flat) if bias is None else torch.baddbmm(bias[:, None], w, flat)
+    return y.reshape(n, weight.shape[0], *x.shape[2:])
 
 
 def make_activation(name: str) -> nn.Module:
@@ -86,16 +119,12 @@ class PointwiseMLP(nn.Module):
         self.mlp = MLP(in_channels, out_channels, hidden, activation)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        # each Linear as a 1x1 convolution on the channels-first values: the same sums as
-        # the MLP on channels-last values, without transposing copies
-        d = x.ndim - 2
-        if d not in _CONVS:
-            return torch.movedim(self.mlp(torch.movedim(x, 1, -1)), -1, 1)
+        # each Linear as a batched matrix product on the channels-first values
+        # (pointwise_linear): the same sums as the MLP on channels-last values
         v = x
         for layer in self.mlp.net:
             if isinstance(layer, nn.Linear):
-                kernel = layer.weight.reshape(*layer.weight.shape, *(1,) * d)
-                v = _CONVS[d](v, kernel, layer.bias)
+                v = pointwise_linear(v, layer.weight, layer.bias)
             else:
                 v = layer(v)
         return v

@@ -25,6 +25,15 @@ product: the output is exactly
 
     (K v)(x) = \sum_{k \in \mathcal K} c_k \operatorname{Re}\big[(R \hat v)_k e^{2\pi i
     k\cdot x/L}\big], \quad c_k = 1 \text{ if } k_d = 0, \ 2 \text{ otherwise}.
+
+Computation
+-----------
+Two evaluations of the same linear maps, equal up to round-off: on small grids (few kept
+modes relative to ``log2`` of the points, :func:`~.dft.use_dense_dft`) dense DFT matrices
+restricted to the kept modes, applied axis by axis (:mod:`.dft`); otherwise axis-by-axis
+truncated FFTs (:func:`truncated_rfftn`, :func:`truncated_irfftn`). Either way the
+channel mixing is one real batched matrix product over the modes
+(:func:`contract_real_modes`).
 """
 
 from __future__ import annotations
@@ -37,12 +46,14 @@ from torch import nn
 from sciml.core.errors import ShapeError, explain
 
 from ._checks import check_int, check_modes
+from .dft import dense_irfftn, dense_rfftn, use_dense_dft
 from .factorized import AbstractSpectralWeight, spectral_weight
 
 __all__ = [
     "SpectralConv",
     "check_resolution",
     "contract_modes",
+    "contract_real_modes",
     "gather_modes",
     "scatter_modes",
     "truncated_irfftn",
@@ -142,13 +153,8 @@ def truncated_irfftn(z: torch.Tensor, n_modes, shape) -> torch.Tensor:
 
 
 def contract_modes(z: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
-    r"""Per-mode channel mixing :math:`y_{bo k} = \sum_i z_{bik} w_{iok}` in real arithmetic.
-
-    The complex product is written as one real batched matrix product per mode,
-    :math:`[\Re y, \Im y] = [\Re z, \Im z] \begin{pmatrix} \Re w & \Im w \\ -\Im w
-    & \Re w \end{pmatrix}`, with the modes as the batch axis and contiguous operands:
-    the same sums as a complex ``einsum``, without the per-mode copies that complex
-    batched products take on CPU.
+    r"""Per-mode channel mixing :math:`y_{bo k} = \sum_i z_{bik} w_{iok}` in real arithmetic
+    (:func:`contract_real_modes` on the real and imaginary parts).
 
     Parameters
     ----------
@@ -167,19 +173,60 @@ def contract_modes(z: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
     >>> torch.allclose(contract_modes(z, w), ref)
     True
     """
-    b, c_in, *kept = z.shape
+    d = z.ndim - 2
+    # (B, i, *K, 2) -> (2, *K, B, i)
+    zr = torch.view_as_real(z).permute(d + 2, *range(2, 2 + d), 0, 1)
+    y = contract_real_modes(zr, w)  # (2, *K, B, o)
+    y = y.permute(d + 1, d + 2, *range(1, d + 1), 0).contiguous()
+    return torch.view_as_complex(y)
+
+
+def contract_real_modes(zr: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+    r"""Per-mode channel mixing on real and imaginary parts, modes first (the layout of
+    :mod:`.dft`): :math:`y_k = z_k w_k` for every kept mode :math:`k`, with
+    :math:`z_k` of shape ``(B, c_in)`` and :math:`w_k` of shape ``(c_in, c_out)``.
+
+    The complex products are one real batched matrix product over the modes,
+    :math:`\begin{pmatrix} \Re z \\ \Im z \end{pmatrix} (\Re w \;\; \Im w) =
+    \begin{pmatrix} P_{00} & P_{01} \\ P_{10} & P_{11} \end{pmatrix}`, then
+    :math:`\Re y = P_{00} - P_{11}` and :math:`\Im y = P_{01} + P_{10}`: the same sums as a
+    complex ``einsum``, with contiguous operands and no per-mode copies.
+
+    Parameters
+    ----------
+    zr : real tensor of shape (2, K_1, ..., K_d, B, c_in)
+        Real and imaginary parts of the kept modes.
+    w : complex tensor of shape (c_in, c_out, K_1, ..., K_d)
+
+    Returns
+    -------
+    real tensor of shape (2, K_1, ..., K_d, B, c_out)
+
+    Examples
+    --------
+    >>> z = torch.randn(4, 2, 3, 5, dtype=torch.complex128)
+    >>> w = torch.randn(2, 6, 3, 5, dtype=torch.complex128)
+    >>> zr = torch.stack([z.real, z.imag]).permute(0, 3, 4, 1, 2)  # (2, 3, 5, 4, 2)
+    >>> y = contract_real_modes(zr, w)
+    >>> ref = torch.einsum("bixy,ioxy->xybo", z, w)
+    >>> torch.allclose(y[0], ref.real) and torch.allclose(y[1], ref.imag)
+    True
+    """
+    _, *kept, b, c_in = zr.shape
     c_out = w.shape[1]
     d = len(kept)
     k = math.prod(kept)
-    modes = tuple(range(2, 2 + d))
-    # (B, i, *K, 2) -> (*K, B, 2, i) -> (K, B, 2 i): rows [Re z | Im z]
-    zr = torch.view_as_real(z).permute(*modes, 0, d + 2, 1).reshape(k, b, 2 * c_in)
-    wr = torch.view_as_real(w).permute(*modes, 0, 1, d + 2).reshape(k, c_in, c_out, 2)
-    re, im = wr[..., 0], wr[..., 1]
-    block = torch.cat([torch.cat([re, im], -1), torch.cat([-im, re], -1)], -2)
-    y = torch.bmm(zr, block).reshape(*kept, b, 2, c_out)  # [Re y | Im y]
-    y = y.permute(d, d + 2, *range(d), d + 1).contiguous()
-    return torch.view_as_complex(y)
+    # rows [Re z; Im z]: (2, *K, B, i) -> (K, 2 B, i)
+    zk = zr.movedim(0, d).reshape(k, 2 * b, c_in)
+    # columns [Re w | Im w]: (i, o, *K, 2) -> (i, K 2, o) -> (K, i, 2 o); transposing the
+    # trailing axes as one block, then batching over the modes by strides, moves less
+    # memory than a single many-axis permute
+    wt = torch.view_as_real(w).reshape(c_in, c_out, 2 * k).transpose(1, 2).contiguous()
+    wk = wt.reshape(c_in, k, 2 * c_out).transpose(0, 1)
+    p = torch.bmm(zk, wk)
+    re = p[:, :b, :c_out] - p[:, b:, c_out:]
+    im = p[:, :b, c_out:] + p[:, b:, :c_out]
+    return torch.stack([re, im]).reshape(2, *kept, b, c_out)
 
 
 class SpectralConv(nn.Module):
@@ -240,6 +287,10 @@ class SpectralConv(nn.Module):
                 )
             )
         check_resolution(shape, self.n_modes, "SpectralConv")
+        w = self.weight()
+        if use_dense_dft(shape, self.n_modes):
+            zr = dense_rfftn(x, self.n_modes)
+            w = w.to(x.dtype.to_complex())
+            return dense_irfftn(contract_real_modes(zr, w), self.n_modes, shape)
         z = truncated_rfftn(x, self.n_modes)
-        w = self.weight().to(z.dtype)
-        return truncated_irfftn(contract_modes(z, w), self.n_modes, shape)
+        return truncated_irfftn(contract_modes(z, w.to(z.dtype)), self.n_modes, shape)
