@@ -7,6 +7,7 @@ from numpy.polynomial.legendre import leggauss
 
 from sciml.validation import cases
 from sciml.validation.cases import theory as claims
+from sciml.validation.cases import theory_rates as rate_claims
 
 EXPECTED = {
     "theory.least_squares.quasi_optimal",
@@ -39,7 +40,7 @@ def test_kde_regime_levels():
     """n = ceil(e^{d/2}) and the bandwidth is the exact-MISE optimum (a local minimum)."""
     from sciml.theory.kde import gaussian_mise
 
-    n, h = claims.kde_regime(8)
+    n, h = rate_claims.kde_regime(8)
     assert n == 55
     assert gaussian_mise(n, h, 8) < min(
         gaussian_mise(n, 0.95 * h, 8), gaussian_mise(n, 1.05 * h, 8)

@@ -2,6 +2,6 @@
 ``sciml.validation.registry.REGISTRY``; add a module per area (``core``, ``solvers``, ...)
 and import it here."""
 
-from . import core, gp, multigrid, operators, pde, theory, transport
+from . import core, gp, multigrid, operators, pde, theory, theory_rates, transport
 
-__all__ = ["core", "gp", "multigrid", "operators", "pde", "theory", "transport"]
+__all__ = ["core", "gp", "multigrid", "operators", "pde", "theory", "theory_rates", "transport"]
