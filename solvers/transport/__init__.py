@@ -29,7 +29,7 @@ from .lightsb import LightSB
 from .lightsb_benchmark import run_lightsb_benchmark
 from .lightsb_fit import fit_lightsb
 from .monge_gap import fit_map, monge_gap
-from .online import sinkhorn_online
+from .online import OnlineSinkhornResult, sinkhorn_online
 from .sinkhorn import SinkhornResult, sinkhorn
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "GaussianBridge",
     "LightSB",
     "MixtureBenchmark",
+    "OnlineSinkhornResult",
     "Separation",
     "SinkhornResult",
     "bures_map",

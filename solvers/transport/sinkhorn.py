@@ -82,26 +82,77 @@ def _schedule(C: torch.Tensor, reg: float, ratio: float | None) -> list[float]:
     return [max(reg, span * ratio**k) for k in range(steps)] + [reg]
 
 
-def _log_iterations(la, lb, a, C, eps_list, atol, max_iter):
-    B, n, m = C.shape
-    f = torch.zeros(B, n, dtype=C.dtype, device=C.device)
-    g = torch.zeros(B, m, dtype=C.dtype, device=C.device)
-    err = torch.full((B,), torch.inf, dtype=C.dtype, device=C.device)
+class _Relaxation:
+    """Over-relaxation factor of the final ε stage with a safeguard.
+
+    ``omega`` is used while the marginal error stays finite and within ``1e3`` of the best
+    seen; otherwise the iteration goes back to its last iterate and continues classically
+    (``omega = 1``), which converges from any positive start.
+    """
+
+    def __init__(self, omega: float):
+        self.omega = omega
+        self.best = math.inf
+
+    def accept(self, err: torch.Tensor) -> bool:
+        worst = float(err.detach().max())
+        if self.omega != 1.0 and not (math.isfinite(worst) and worst <= 1e3 * self.best):
+            self.omega = 1.0
+            return False
+        self.best = min(self.best, worst)
+        return True
+
+
+def _relax(old: torch.Tensor, new: torch.Tensor, omega: float) -> torch.Tensor:
+    return new if omega == 1.0 else torch.lerp(old, new, omega)
+
+
+class _DenseSoftmin:
+    """``softmin(eps, h, dim)`` on a stored cost ``C (B, n, m)``: ``dim=-1`` gives
+    ``-eps log sum_j exp(h_j - C_ij / eps)`` (rows), ``dim=-2`` the column version; ``C /
+    eps`` is cached for the current ``eps``."""
+
+    def __init__(self, C: torch.Tensor):
+        self.C, self.eps, self.Ce = C, None, None
+
+    def __call__(self, eps: float, h: torch.Tensor, dim: int) -> torch.Tensor:
+        if eps != self.eps:
+            self.eps, self.Ce = eps, self.C / eps
+        return _softmin_scaled(eps, self.Ce, h, dim)
+
+
+def log_iterations(la, lb, a, b, softmin, eps_list, atol, max_iter, omega):
+    """Log-domain Sinkhorn on potentials ``f (B, n)``, ``g (B, m)`` along an ε schedule.
+
+    ``softmin(eps, h, dim)`` hides how the cost is stored (dense, or recomputed by
+    blocks). Returns ``f, g, err, iterations, omega_in_use``; ``err`` is the marginal error
+    of the pair returned.
+    """
+    f, g = torch.zeros_like(a), torch.zeros_like(b)
+    err = torch.full(a.shape[:1], torch.inf, dtype=a.dtype, device=a.device)
     it = 0
     for k, eps in enumerate(eps_list):
         final = k == len(eps_list) - 1
-        Ce = C / eps
-        f = _softmin_scaled(eps, Ce, lb + g / eps, -1)
+        relax = _Relaxation(omega if final else 1.0)
+        f = softmin(eps, lb + g / eps, -1)
         while it < max_iter:
-            g = _softmin_scaled(eps, Ce, la + f / eps, -2)
-            f_new = _softmin_scaled(eps, Ce, lb + g / eps, -1)
+            g_full = softmin(eps, la + f / eps, -2)
+            g_new = _relax(g, g_full, relax.omega)
+            f_full = softmin(eps, lb + g_new / eps, -1)
             it += 1
-            if final:
-                err = (a * torch.expm1((f - f_new) / eps).abs()).sum(-1)
-            f = f_new
-            if not final or not bool((err > atol).any()) or not torch.isfinite(err).all():
+            if final:  # row error of (f, g_new) plus column error of (f, g_new)
+                err = (a * torch.expm1((f - f_full) / eps).abs()).sum(-1)
+                if relax.omega != 1.0:
+                    err = err + (b * torch.expm1((g_new - g_full) / eps).abs()).sum(-1)
+                if not relax.accept(err):
+                    continue  # discard this step, redo it classically from (f, g)
+                if not bool((err > atol).any()) or not torch.isfinite(err).all():
+                    g = g_new  # (f, g_new) is the pair the error was measured on
+                    break
+            f, g = _relax(f, f_full, relax.omega), g_new
+            if not final:
                 break
-    return f, g, err, it
+    return f, g, err, it, relax.omega
 
 
 def _kernel(f, g, C, eps, out=None):
@@ -114,7 +165,7 @@ def _kernel(f, g, C, eps, out=None):
     return out.add_(g[:, None, :]).div_(eps).exp_()
 
 
-def _scaling_iterations(la, lb, a, b, C, eps_list, atol, max_iter, tau):
+def _scaling_iterations(la, lb, a, b, C, eps_list, atol, max_iter, tau, omega):
     B, n, m = C.shape
     f = torch.zeros(B, n, dtype=C.dtype, device=C.device)
     g = torch.zeros(B, m, dtype=C.dtype, device=C.device)
@@ -122,25 +173,35 @@ def _scaling_iterations(la, lb, a, b, C, eps_list, atol, max_iter, tau):
     it, K = 0, None
     for k, eps in enumerate(eps_list):
         final = k == len(eps_list) - 1
+        relax = _Relaxation(omega if final else 1.0)
         K = _kernel(f, g, C, eps, out=K)
         u, v = torch.ones_like(f), torch.ones_like(g)
         while it < max_iter:
-            v = 1.0 / (K.transpose(-1, -2) @ (a * u)[..., None])[..., 0]
-            Kv = (K @ (b * v)[..., None])[..., 0]
+            v_full = 1.0 / (K.transpose(-1, -2) @ (a * u)[..., None])[..., 0]
+            v_new = v_full if relax.omega == 1.0 else v * (v_full / v) ** relax.omega
+            Kv = (K @ (b * v_new)[..., None])[..., 0]
             it += 1
-            if final:
+            if final:  # row error of (u, v_new) plus column error of (u, v_new)
                 err = (a * (u * Kv - 1.0).abs()).sum(-1)
-            u = 1.0 / Kv
-            done = not final or not bool((err > atol).any()) or not torch.isfinite(err).all()
-            big = max(float(u.log().abs().amax()), float(v.log().abs().amax())) > tau
-            if done:
+                if relax.omega != 1.0:
+                    err = err + (b * (v_new / v_full - 1.0).abs()).sum(-1)
+                if not relax.accept(err):
+                    continue  # discard this step, redo it classically from (u, v)
+                if not bool((err > atol).any()) or not torch.isfinite(err).all():
+                    v = v_new  # (u, v_new) is the pair the error was measured on
+                    break
+            u_full = 1.0 / Kv
+            u = u_full if relax.omega == 1.0 else u * (u_full / u) ** relax.omega
+            v = v_new
+            if not final:
                 break
-            if big:  # absorb the scalings into the potentials, rebuild the kernel
+            # absorb large scalings into the potentials and rebuild the kernel
+            if max(float(u.log().abs().amax()), float(v.log().abs().amax())) > tau:
                 f, g = f + eps * u.log(), g + eps * v.log()
                 u, v = torch.ones_like(u), torch.ones_like(v)
                 K = _kernel(f, g, C, eps, out=K)
         f, g = f + eps * u.log(), g + eps * v.log()
-    return f, g, err, it
+    return f, g, err, it, relax.omega
 
 
 def sinkhorn(
@@ -154,6 +215,7 @@ def sinkhorn(
     max_iter: int = 1000,
     eps_scaling: float | None = 0.5,
     grad: str = "envelope",
+    overrelax: float = 1.5,
 ) -> Solution:
     """Entropic OT between ``a`` and ``b`` for cost ``C`` (batched, differentiable).
 
@@ -184,13 +246,20 @@ def sinkhorn(
         converged potentials (gradient ``P`` with respect to ``C``, ``f`` and ``g`` with
         respect to ``a`` and ``b``; exact at convergence, O(n m) memory). ``"unroll"``:
         backpropagate through every iteration.
+    overrelax : float
+        Over-relaxation factor ``omega`` in ``(0, 2)`` of the final ε stage (Thibault et
+        al. 2017): each half-step moves ``log u`` (or ``f``) by ``omega`` times the classical
+        step. ``1`` is classical Sinkhorn. The default ``1.5`` halves the iteration count
+        on the benchmark problems; a step whose marginal error is not finite or grows past
+        ``1e3`` times the best so far is redone classically and the stage stays classical.
 
     Returns
     -------
     Solution
         ``value`` is a :class:`SinkhornResult`; ``status`` is ``SUCCESS``,
         ``MAX_ITERATIONS`` or ``NONFINITE``; ``stats`` has ``iterations``,
-        ``marginal_error`` and ``eps_schedule``.
+        ``marginal_error``, ``eps_schedule`` and ``overrelax`` (the factor in use at the
+        end: 1 after a safeguard fallback).
 
     Notes
     -----
@@ -229,16 +298,30 @@ def sinkhorn(
                 fix="pick one of the listed options",
             )
         )
+    if not 0.0 < float(overrelax) < 2.0:
+        raise ParameterError(
+            explain(
+                "overrelax must lie in (0, 2) (Sinkhorn over-relaxation diverges at 2)",
+                expected="0 < overrelax < 2",
+                received=f"{overrelax!r}",
+                fix="pass 1.5 (the default) or 1.0 for classical Sinkhorn",
+            )
+        )
+    omega = float(overrelax)
     if atol is None:
         atol = 1e-9 if C.dtype == torch.float64 else 1e-5
     la, lb = safe_log(a), safe_log(b)
     eps_list = _schedule(C, reg, eps_scaling)
     with torch.set_grad_enabled(grad == "unroll" and torch.is_grad_enabled()):
         if method == "log":
-            f, g, err, it = _log_iterations(la, lb, a, C, eps_list, atol, max_iter)
+            f, g, err, it, omega_used = log_iterations(
+                la, lb, a, b, _DenseSoftmin(C), eps_list, atol, max_iter, omega
+            )
         else:
             tau = 50.0 if C.dtype == torch.float64 else 15.0
-            f, g, err, it = _scaling_iterations(la, lb, a, b, C, eps_list, atol, max_iter, tau)
+            f, g, err, it, omega_used = _scaling_iterations(
+                la, lb, a, b, C, eps_list, atol, max_iter, tau, omega
+            )
         early = it < len(eps_list)
         if early:  # stopped inside the ε schedule: make f consistent with reg
             f = _softmin(reg, C, lb + g / reg)
@@ -270,5 +353,6 @@ def sinkhorn(
         "marginal_error": float(err.max()),
         "eps_schedule": eps_list,
         "method": method,
+        "overrelax": omega_used,
     }
     return Solution(result, status, stats, state=(f.detach(), g.detach()))

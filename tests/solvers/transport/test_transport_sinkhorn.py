@@ -135,10 +135,76 @@ def test_memory_guard_points_to_the_online_path():
         sinkhorn(None, None, C, 1.0)
 
 
-def test_online_path_matches_dense():
+def test_online_path_matches_dense_values_and_potentials():
     x, y, a, b = _problem(n=50, m=35)
-    dense = sinkhorn(a, b, cost_matrix(x, y), 0.5, eps_scaling=None).value
-    online = sinkhorn_online(x, y, 0.5, a=a, b=b, block=7)
-    assert online.ok
-    f, g = online.value
-    torch.testing.assert_close(f + g.mean(), dense.f + dense.g.mean(), atol=1e-8, rtol=0)
+    dense = sinkhorn(a, b, cost_matrix(x, y), 0.5, atol=1e-12).value
+    online = sinkhorn_online(x, y, 0.5, a=a, b=b, block=7, atol=1e-12)
+    assert online.ok and online.stats["marginal_error"] <= 1e-12
+    r = online.value
+    torch.testing.assert_close(r.f + r.g.mean(), dense.f + dense.g.mean(), atol=1e-9, rtol=0)
+    torch.testing.assert_close(r.value, dense.value, atol=1e-10, rtol=1e-10)
+
+
+def test_online_gradients_match_dense_autograd():
+    x, y, a, b = _problem(n=30, m=25)
+    grads = []
+    for solve in ("dense", "online"):
+        xs, ys, as_, bs = (t.clone().requires_grad_(True) for t in (x, y, a, b))
+        if solve == "dense":
+            value = sinkhorn(as_, bs, cost_matrix(xs, ys), 0.3, atol=1e-13).value.value
+        else:
+            value = sinkhorn_online(xs, ys, 0.3, a=as_, b=bs, block=4, atol=1e-13).value.value
+        grads.append(torch.autograd.grad(value, (xs, ys, as_, bs)))
+    for g_dense, g_online in zip(grads[0][:2], grads[1][:2]):
+        torch.testing.assert_close(g_online, g_dense, atol=1e-9, rtol=1e-8)
+    # potentials are defined up to (f + c, g - c): the weight gradients agree up to that c
+    shift_a, shift_b = grads[1][2] - grads[0][2], grads[1][3] - grads[0][3]
+    torch.testing.assert_close(shift_a, shift_a.mean().expand_as(shift_a), atol=1e-9, rtol=0)
+    torch.testing.assert_close(shift_b, -shift_a.mean().expand_as(shift_b), atol=1e-9, rtol=0)
+    # the gradient in x is the barycentric displacement 2 (a_i x_i - sum_j P_ij y_j)
+    P = sinkhorn(a, b, cost_matrix(x, y), 0.3, atol=1e-13).value.plan
+    torch.testing.assert_close(grads[1][0], 2 * (a[:, None] * x - P @ y), atol=1e-9, rtol=0)
+
+
+def test_online_runs_the_dense_log_iterations_with_eps_scaling():
+    x, y, a, b = _problem(n=60, m=60)
+    reg = 2e-3 * float(cost_matrix(x, y).median())
+    online = {
+        ratio: sinkhorn_online(x, y, reg, a=a, b=b, eps_scaling=ratio, max_iter=20000, atol=1e-6)
+        for ratio in (0.5, None)
+    }
+    assert online[0.5].ok and online[None].ok
+    assert len(online[0.5].stats["eps_schedule"]) > 5
+    assert online[0.5].stats["iterations"] < online[None].stats["iterations"]
+    dense = sinkhorn(a, b, cost_matrix(x, y), reg, eps_scaling=None, max_iter=20000, atol=1e-6)
+    assert online[None].stats["iterations"] == dense.stats["iterations"]
+    torch.testing.assert_close(online[0.5].value.value, dense.value.value, rtol=1e-6, atol=0)
+
+
+@pytest.mark.parametrize("method", ["log", "scaling"])
+def test_overrelaxation_converges_to_the_same_plan_in_fewer_iterations(method):
+    g = torch.Generator().manual_seed(3)
+    x, y = torch.randn(400, 2, generator=g), 1.0 + 2**0.5 * torch.randn(400, 2, generator=g)
+    C = cost_matrix(x, y).double()
+    reg = 0.05 * float(C.median())
+    classical = sinkhorn(None, None, C, reg, method=method, overrelax=1.0)
+    relaxed = sinkhorn(None, None, C, reg, method=method)
+    assert classical.ok and relaxed.ok and relaxed.stats["overrelax"] == 1.5
+    assert relaxed.stats["iterations"] < 0.7 * classical.stats["iterations"]
+    P = relaxed.value.plan  # both marginals within the tolerance the solver reports
+    err = (P.sum(1) - 1 / 400).abs().sum() + (P.sum(0) - 1 / 400).abs().sum()
+    assert float(err) <= 1e-9 and float(err) <= 1.01 * relaxed.stats["marginal_error"] + 1e-15
+    torch.testing.assert_close(P, classical.value.plan, atol=1e-9, rtol=0)
+
+
+def test_overrelaxation_safeguard_falls_back_to_classical():
+    from sciml.solvers.transport.sinkhorn import _Relaxation
+
+    relax = _Relaxation(1.8)
+    assert relax.accept(torch.tensor([1.0])) and relax.accept(torch.tensor([0.01]))
+    assert not relax.accept(torch.tensor([100.0])) and relax.omega == 1.0
+    assert not _Relaxation(1.8).accept(torch.tensor([float("nan")]))
+    with pytest.raises(ParameterError, match="overrelax"):
+        sinkhorn(None, None, torch.eye(3), 0.1, overrelax=2.0)
+    with pytest.raises(ParameterError, match="overrelax"):
+        sinkhorn_online(torch.zeros(3, 1), torch.ones(3, 1), 0.1, overrelax=0.0)
