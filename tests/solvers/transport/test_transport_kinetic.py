@@ -93,3 +93,18 @@ def test_bad_input_is_explained():
         Separation.from_samples(torch.zeros(5, 2))
     with pytest.raises(ParameterError, match="n_steps"):
         kinetic_optimal_path(Separation.gaussian(1), n_steps=1)
+
+
+def test_optimal_schedule_approaches_cond_ot_as_n_over_sqrt_d_shrinks():
+    """Shaul et al. (2023): lambda -> 1 as n / sqrt(d) -> 0, so Cond-OT becomes optimal."""
+    g = torch.Generator().manual_seed(0)
+    gaps = []
+    for d in (4, 64, 1024):
+        x = torch.randn(10, d, generator=g, dtype=torch.float64)
+        res = kinetic_optimal_path(
+            Separation.from_samples(x, n_mc=512, grid=65, generator=g), n_steps=32, max_iter=100
+        )
+        assert res["energy"] <= min(res["cond_ot"], res["cosine"])
+        gaps.append(1.0 - res["energy"] / res["cond_ot"])
+    assert gaps[0] > gaps[1] > gaps[2] > 0.0
+    assert gaps[0] > 0.1 and gaps[2] < 0.02
