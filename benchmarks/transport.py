@@ -6,6 +6,7 @@
     python benchmarks/transport.py lightsb [--dims 2,16,64] [--eps 0.1,1,10] [--rotated]
                                    [--covariance diagonal] [--components 50]
                                    [--steps 10000] [--lr LR] [--no-anneal] [--init target]
+                                   [--bandwidth BW]
                                    [--threads 1]
                                    [--seed 0]
 
@@ -21,8 +22,8 @@ extrapolated to the first method's iteration count; ratios > 1 mean ours is fast
 Targets: n = 5k <= 2 s, n = 10k <= 8 s; log-domain per-iteration at most POT's.
 
 ``lightsb``: for each (eps, D), a fresh ``MixtureBenchmark.random(D, eps, rotated=...)``
-instance; LightSB (K components, batch 128, Adam, cosine-annealed learning rate unless
-``--no-anneal``) trained on fresh samples; cBW2-UVP (%) on
+instance; LightSB (K components, batch 128, Adam at ``--lr`` or ``default_lr(eps, covariance)``,
+cosine-annealed unless ``--no-anneal``) trained on fresh samples; cBW2-UVP (%) on
 200 test points x 1000 samples beside the floor (the same estimator on exact samples of
 ``pi*``), the goal ``2 floor + 0.05``, the published LightSB figure and the training time
 (wall and process CPU, drawing the benchmark's samples excluded).
@@ -69,6 +70,7 @@ def lightsb_main(args) -> None:
     print(
         f"threads={args.threads} K={args.components} covariance={args.covariance} "
         f"rotated={args.rotated} steps={args.steps} batch=128 init={args.init} "
+        f"bandwidth={'default' if args.bandwidth is None else args.bandwidth} "
         f"anneal={args.anneal} seed={args.seed}"
     )
     print(
@@ -87,6 +89,7 @@ def lightsb_main(args) -> None:
                 lr=args.lr,
                 anneal=args.anneal,
                 init=args.init,
+                bandwidth=args.bandwidth,
                 seed=args.seed,
             )
             goal = 2 * r["floor"] + 0.05
@@ -116,6 +119,9 @@ def main(argv=None) -> None:
             "--no-anneal", dest="anneal", action="store_false", help="constant lr (authors')"
         )
         p.add_argument("--init", default="target", choices=("target", "samples"))
+        p.add_argument(
+            "--bandwidth", type=float, default=None, help="init bandwidth (0.25 diag, 1 full)"
+        )
         p.add_argument("--threads", type=int, default=1)
         p.add_argument("--seed", type=int, default=0)
         args = p.parse_args(argv[1:])

@@ -13,6 +13,12 @@ from sciml.core.errors import explain
 __all__ = ["LightSB"]
 
 
+def _per_component(x: torch.Tensor, M: torch.Tensor) -> torch.Tensor:
+    """``M_k x_i`` for ``x`` (n, d) and ``M`` (K, d, d) as one matrix product: (n, K, d)."""
+    K, d, _ = M.shape
+    return (x @ M.reshape(K * d, d).T).reshape(x.shape[0], K, d)
+
+
 class LightSB(torch.nn.Module):
     """Schrödinger bridge with reference ``sqrt(eps) dW`` and adjusted potential
     ``v(x1) = sum_k alpha_k N(x1 | r_k, eps S_k)``.
@@ -40,8 +46,8 @@ class LightSB(torch.nn.Module):
     with ``log w_k(x0) = log alpha_k + (x0^T S_k x0 + 2 r_k^T x0) / (2 eps) - log c(x0)``,
     and the loss is ``E_p0 log c(x0) - E_p1 log v(x1)`` (KL to the true bridge up to a
     constant); minibatches of p0 and p1 need not be paired. Costs per evaluation:
-    ``O(n K d)`` diagonal, ``O(n K d^2)`` full (one batched matrix product each, no
-    ``(n, K, d, d)`` temporaries). :func:`.lightsb_fit.fit_lightsb` trains it;
+    ``O(n K d)`` diagonal, ``O(n K d^2)`` full (one ``(n, d) x (d, K d)`` matrix product
+    each, no ``(n, K, d, d)`` temporaries). :func:`.lightsb_fit.fit_lightsb` trains it;
     :meth:`init_from_target` starts from the plan of a data-fitted potential.
 
     Examples
@@ -152,8 +158,8 @@ class LightSB(torch.nn.Module):
         """``log alpha_k + (x0^T S_k x0 + 2 r_k^T x0) / 2 eps``, shape (n, K)."""
         if self.covariance == "diagonal":
             quad = (x0 * x0) @ self.log_diag.exp().T
-        else:  # x^T L L^T x = |x @ L|^2, one batched product
-            quad = (torch.matmul(x0, self.cholesky()) ** 2).sum(-1).T
+        else:  # x^T L L^T x = |x @ L|^2, one (n, d) x (d, K d) product
+            quad = (_per_component(x0, self.cholesky().transpose(-1, -2)) ** 2).sum(-1)
         quad = quad + 2.0 * x0 @ self.r.T
         return torch.log_softmax(self.log_alpha, 0) + quad / (2.0 * self.eps)
 
@@ -172,11 +178,8 @@ class LightSB(torch.nn.Module):
             L = math.sqrt(self.eps) * self.cholesky()
             eye = torch.eye(d, dtype=L.dtype).expand_as(L)
             Linv = torch.linalg.solve_triangular(L, eye, upper=False)  # (K, d, d)
-            z = (
-                torch.matmul(x1, Linv.transpose(-1, -2))
-                - (Linv @ self.r[..., None])[..., 0][:, None]
-            )
-            z2 = (z**2).sum(-1).T
+            z = _per_component(x1, Linv) - (Linv @ self.r[..., None])[..., 0]
+            z2 = (z**2).sum(-1)
             logdet = torch.log(torch.diagonal(L, dim1=-2, dim2=-1)).sum(-1)
         logN = -0.5 * z2 - logdet - 0.5 * d * math.log(2 * math.pi)
         return torch.logsumexp(torch.log_softmax(self.log_alpha, 0) + logN, -1)

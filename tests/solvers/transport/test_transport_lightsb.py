@@ -121,3 +121,59 @@ def test_fit_lightsb_uses_the_eps_scaled_weight_rate_and_rejects_bad_steps():
     assert len(out["loss"]) == 3 and out["cpu_seconds"] >= 0
     with pytest.raises(ParameterError, match="at least one step"):
         fit_lightsb(sb, None, None, steps=0)
+
+
+def test_full_covariance_default_rate_is_larger_at_small_eps_and_validated():
+    from sciml.solvers.transport.lightsb_fit import default_lr
+
+    assert default_lr(0.1, "full") == pytest.approx(3e-3)
+    assert default_lr(1.0, "full") == pytest.approx(1e-2)
+    assert default_lr(10.0, "full") == pytest.approx(default_lr(10.0))
+    assert default_lr(0.01, "full") == pytest.approx(3e-3)  # clamped below eps = 0.1
+    with pytest.raises(ParameterError, match="no default learning rate"):
+        default_lr(1.0, "dense")
+
+
+def test_fit_lightsb_default_rate_follows_the_covariance_model():
+    from sciml.solvers.transport.lightsb_fit import fit_lightsb
+
+    g = torch.Generator().manual_seed(0)
+
+    def draw(n):
+        return torch.randn(n, 2, generator=g)
+
+    full = fit_lightsb(LightSB(2, 2, 1.0, "full"), draw, draw, steps=2)
+    diag = fit_lightsb(LightSB(2, 2, 1.0, "diagonal"), draw, draw, steps=2)
+    assert full["lr"] == pytest.approx(1e-2) and diag["lr"] == pytest.approx(3e-3)
+
+
+def test_full_log_densities_match_a_per_component_reference():
+    """log c and log v of a random full-S model against torch.distributions."""
+    g = torch.Generator().manual_seed(5)
+    K, d, eps = 4, 3, 0.7
+    sb = LightSB(d, K, eps, "full")
+    with torch.no_grad():
+        sb.log_alpha.copy_(torch.randn(K, generator=g, dtype=torch.float64))
+        sb.r.copy_(torch.randn(K, d, generator=g, dtype=torch.float64))
+        sb.log_diag.copy_(0.3 * torch.randn(K, d, generator=g, dtype=torch.float64))
+        sb.lower.copy_(0.5 * torch.randn(K, d, d, generator=g, dtype=torch.float64))
+    x = torch.randn(6, d, generator=g, dtype=torch.float64)
+    S = sb.S().detach()
+    logw = torch.log_softmax(sb.log_alpha.detach(), 0)
+    comp = torch.distributions.MultivariateNormal(sb.r.detach(), covariance_matrix=eps * S)
+    ref_v = torch.logsumexp(logw + comp.log_prob(x[:, None, :]), -1)
+    quad = torch.einsum("ni,kij,nj->nk", x, S, x) + 2 * x @ sb.r.detach().T
+    ref_c = torch.logsumexp(logw + quad / (2 * eps), -1)
+    torch.testing.assert_close(sb.log_v(x).detach(), ref_v, atol=1e-12, rtol=1e-12)
+    torch.testing.assert_close(sb.log_c(x).detach(), ref_c, atol=1e-12, rtol=1e-12)
+
+
+def test_benchmark_driver_defaults_per_covariance_model():
+    from sciml.solvers.transport.lightsb_benchmark import run_lightsb_benchmark
+
+    kw = {"steps": 2, "n_components": 3, "n_test": 4, "n_samples": 20}
+    full = run_lightsb_benchmark(2, 0.1, covariance="full", **kw)
+    diag = run_lightsb_benchmark(2, 0.1, covariance="diagonal", **kw)
+    assert (full["bandwidth"], diag["bandwidth"]) == (1.0, 0.25)
+    assert full["lr"] == pytest.approx(3e-3) and diag["lr"] == pytest.approx(1e-3)
+    assert run_lightsb_benchmark(2, 0.1, covariance="full", bandwidth=0.5, **kw)["bandwidth"] == 0.5
