@@ -41,7 +41,7 @@ scales:
   small   one CPU, a few minutes: Darcy generated at 65x65 (160 train + 40 test samples),
           FNO at 33x33 (8 modes, width 24, 4 layers, 12 epochs) and zero-shot at 65x65;
           GP on poisson1d-sin100 with 400 nodes (1 round of 100 Adam steps); LightSB D = 8,
-          eps = 1, K = 10, 1500 steps; fast validation tier (31 claims).
+          eps = 1, K = 10, 1500 steps; fast validation tier (34 claims).
   paper   the published configurations, meant for a GPU (--device cuda): Darcy FNO
           (Li et al. 2021) 85x85, 1000 train + 100 test samples, 12 modes, width 32,
           4 layers, batch 20, 500 epochs, zero-shot at 169x169 (data generated at 169x169,
