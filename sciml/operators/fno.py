@@ -7,9 +7,20 @@ Tucker/CP-factorized spectral weights (TFNO, Kossaifi et al. 2024).
 
 * :math:`P`: pointwise lifting MLP on the input channels and the coordinate embedding;
 * :math:`K_l`: :class:`~.spectral_conv.SpectralConv` (truncated Fourier multiplier);
-* :math:`W_l, b_l`: pointwise linear skip; :math:`\sigma` = GELU, not applied after the
-  last layer;
+* :math:`W_l, b_l`: pointwise linear skip; :math:`\sigma` the activation (default
+  :class:`~.mlp.GELUTwice`, :math:`\operatorname{GELU} \circ \operatorname{GELU}`), not
+  applied after the last layer;
 * :math:`Q`: pointwise projection MLP.
+
+Initialization and forward pass follow neuraloperator 2.0.0's ``FNO`` built with
+``use_channel_mlp=False, fno_skip="linear"`` (its weights loaded into this model give the
+same outputs, up to round-off): PyTorch's default ``U(-1/sqrt(fan_in), 1/sqrt(fan_in))``
+for the weights and biases of the lifting and projection MLPs and the skip weights, complex
+normal spectral weights with :math:`E|R|^2 = 2 / (c_{in} + c_{out})`, layer biases
+:math:`b_l \sim N(0, 2 / (c_{in} + c_{out}))`, and its effective nonlinearity between
+Fourier layers, which is GELU applied twice. The bias :math:`b_l` is stored in the skip
+layer, where neuraloperator adds it after the spectral layer (same function, same
+parameter count, same ``state_dict`` keys as before).
 
 Resolution independence: every piece is either pointwise or a Fourier multiplier on
 Fourier-series coefficients, so one set of weights evaluates on any uniform grid with at
@@ -19,6 +30,7 @@ least ``2 * n_modes`` points per axis (see :mod:`.spectral_conv` for the normali
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import final
 
@@ -81,6 +93,17 @@ def _embedding_kind(value):
     return check_choice(value, "positional_embedding", (True, False, None, *EMBEDDINGS))
 
 
+def _init_layer_biases(skips: nn.ModuleList) -> None:
+    r"""Redraw the bias :math:`b_l` of every Fourier layer (held by its skip, a
+    ``c -> c`` linear map) from :math:`N(0, 2 / (c + c))`, neuraloperator's draw for the
+    bias it adds after the spectral layer; the weights are left as drawn."""
+    for skip in skips:
+        (layer,) = skip.mlp.net
+        std = math.sqrt(2.0 / (layer.in_features + layer.out_features))
+        with torch.no_grad():
+            layer.bias.normal_(0.0, std)
+
+
 @final
 class FNO(AbstractOperator):
     """Fourier neural operator.
@@ -110,6 +133,11 @@ class FNO(AbstractOperator):
     lifting_channels, projection_channels : int, optional
         Hidden width of the lifting and projection MLPs; default ``2 * hidden_channels``;
         0 makes the map a single linear layer.
+    activation : str
+        Nonlinearity between Fourier layers, a key of :data:`~.mlp.ACTIVATIONS`; the
+        lifting and projection MLPs use GELU. Default ``"gelu_twice"`` (see the module
+        docstring); models saved before this option existed rebuild with ``"gelu"``,
+        which is what they were trained with.
     seed : int, optional
         Draw the initial weights from this seed (the global RNG is left untouched).
 
@@ -143,6 +171,7 @@ class FNO(AbstractOperator):
         positional_embedding: bool | str = True,
         lifting_channels: int | None = None,
         projection_channels: int | None = None,
+        activation: str = "gelu_twice",
         seed: int | None = None,
     ):
         super().__init__()
@@ -177,6 +206,7 @@ class FNO(AbstractOperator):
             positional_embedding=self.embedding or False,
             lifting_channels=lift,
             projection_channels=proj,
+            activation=activation,
             seed=seed,
         )
         extra = embedding_channels(self.embedding, len(self.n_modes))
@@ -188,7 +218,14 @@ class FNO(AbstractOperator):
             )
             self.skips = nn.ModuleList(PointwiseMLP(width, width) for _ in range(self.n_layers))
             self.projection = PointwiseMLP(width, self.out_channels, (proj,) if proj else ())
-        self.activation = make_activation("gelu")
+            _init_layer_biases(self.skips)
+        self.activation = make_activation(activation)
+
+    @classmethod
+    def from_config(cls, config: dict) -> FNO:
+        """Rebuild from :meth:`config`; a config without ``activation`` (saved before the
+        option existed) gets ``"gelu"``, the nonlinearity it was trained with."""
+        return cls(**{"activation": "gelu", **config})
 
     @property
     def ndim(self) -> int:

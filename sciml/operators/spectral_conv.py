@@ -230,7 +230,7 @@ def contract_real_modes(zr: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
 
 
 class SpectralConv(nn.Module):
-    """Spectral convolution on 1-D, 2-D or 3-D periodic grids.
+    r"""Spectral convolution on 1-D, 2-D or 3-D periodic grids.
 
     Parameters
     ----------
@@ -242,6 +242,12 @@ class SpectralConv(nn.Module):
         Dense or factorized weights (:mod:`.factorized`).
     rank : float, int or tuple
         Rank of a factorized weight.
+    scale : float, optional
+        Initial root-mean-square modulus of the weights, :math:`E|R|^2 = s^2`; default
+        :math:`s = \sqrt{2 / (c_{in} + c_{out})}` (Glorot's variance, neuraloperator's
+        default; :math:`1/\sqrt{c}` when ``in_channels == out_channels == c``). Real and
+        imaginary parts each have variance :math:`s^2 / 2`
+        (:func:`~.factorized.complex_parameter`).
 
     Shapes
     ------
@@ -266,7 +272,8 @@ class SpectralConv(nn.Module):
         self.n_modes = check_modes(n_modes)
         kept = tuple(2 * m - 1 for m in self.n_modes[:-1]) + (self.n_modes[-1],)
         shape = (self.in_channels, self.out_channels, *kept)
-        scale = 1.0 / math.sqrt(self.in_channels) if scale is None else scale
+        if scale is None:
+            scale = math.sqrt(2.0 / (self.in_channels + self.out_channels))
         self.weight: AbstractSpectralWeight = spectral_weight(
             shape, factorization, rank, scale=scale
         )
