@@ -46,6 +46,7 @@ import os
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 MODELS = ("fno", "tfno", "mgno", "t1", "deeponet")
@@ -79,6 +80,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         "target error (default: FNO's final error) against FNO",
     )
     parser.add_argument("--target-error", type=float, default=None)
+    parser.add_argument(
+        "--same-init",
+        action="store_true",
+        help="start our FNO from neuraloperator's initial weights (isolates the training "
+        "from the draw of the initial weights)",
+    )
     parser.add_argument(
         "--even",
         action="store_true",
@@ -227,20 +234,26 @@ def neuralop_fno(args, ndim: int = 2):
     Matched (neuraloperator 2.0.0 names): the kept frequencies ``|k_i| < n_modes`` (its
     ``n_modes`` counts the centred modes of the full spectrum, and halves the last one:
     ``(2 m - 1, ..., 2 m - 2)``), ``hidden_channels``, ``n_layers``, lifting and projection
-    MLPs with one hidden layer of ``2 * hidden_channels`` (its default ratio 2), GELU
-    between Fourier layers and none after the last, a linear pointwise skip, no domain
+    MLPs with one hidden layer of ``2 * hidden_channels`` (its default ratio 2), GELU applied
+    twice between Fourier layers (its post-activation block calls the activation before and
+    after the switched-off channel MLP; our default ``"gelu_twice"``) and none after the
+    last, a linear pointwise skip, no domain
     padding, two linear coordinate channels (its ``"grid"`` embedding, nodes ``j / n``,
     the nodes of our grid under ``--even``), and the spectral initialization std
     ``sqrt(2 / (in + out)) = 1 / sqrt(width)``. Switched off so the two networks coincide:
     its channel MLP after each spectral layer (``use_channel_mlp=False``). Differences:
     its bias sits in the spectral layer, ours in the skip (same function class, same
-    count); weight initializations are drawn from different generators.
+    count, same initial distributions); the initial weights come from ``torch.manual_seed(
+    args.seed)`` here and from our own generator for ours, unless ``--same-init``.
     """
     try:
         from neuralop.models import FNO as ReferenceFNO
     except Exception as exc:  # not installed, or a broken install
         return None, f"neuraloperator not importable ({type(exc).__name__}: {exc})"
+    import torch
+
     m = args.n_modes
+    torch.manual_seed(args.seed)  # its initial weights come from the global generator
     try:
         model = ReferenceFNO(
             n_modes=(2 * m - 1,) * (ndim - 1) + (2 * m - 2,),
@@ -258,6 +271,35 @@ def neuralop_fno(args, ndim: int = 2):
     except Exception as exc:
         return None, f"neuraloperator FNO could not be built ({type(exc).__name__}: {exc})"
     return model, ""
+
+
+def copy_reference_weights(ours, reference, n_modes: int, forward) -> float:
+    """Load neuraloperator's 2-D FNO weights into our FNO; returns the relative gap of the
+    outputs on a random 32 x 32 input (``forward(x)`` evaluates ours on the training grid).
+
+    Its spectral weights hold the first kept axis in ``fftshift`` order (``-m+1 .. m-1``),
+    ours in FFT order (``0 .. m-1, -m+1 .. -1``); its per-layer bias (added after the
+    spectral layer) is our skip bias, the same place in the sum.
+    """
+    import torch
+
+    state = {}
+    for name, mlp in (("lifting", reference.lifting), ("projection", reference.projection)):
+        for i, fc in enumerate(mlp.fcs):
+            state[f"{name}.mlp.net.{2 * i}.weight"] = fc.weight[..., 0]
+            state[f"{name}.mlp.net.{2 * i}.bias"] = fc.bias
+    blocks = reference.fno_blocks
+    for i, conv in enumerate(blocks.convs):
+        w = conv.weight.to_tensor() if hasattr(conv.weight, "to_tensor") else conv.weight
+        w = torch.roll(w.detach(), -(n_modes - 1), dims=2)
+        state[f"spectral.{i}.weight.weight"] = torch.view_as_real(w.contiguous())
+        state[f"skips.{i}.mlp.net.0.weight"] = blocks.fno_skips[i].conv.weight[..., 0]
+        state[f"skips.{i}.mlp.net.0.bias"] = conv.bias.reshape(-1)
+    ours.load_state_dict({k: v.detach().clone() for k, v in state.items()})
+    x = torch.randn(2, 1, 32, 32, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        a, b = forward(x), reference(x)
+    return float((a - b).norm() / b.norm())
 
 
 def odd_size_shift_bug() -> bool:
@@ -302,13 +344,18 @@ def main(argv=None) -> int:
     scaling = Scaling.fit(x, y)
     hp = dict(n_modes=args.n_modes, hidden_channels=args.hidden_channels, n_layers=args.n_layers)
     rows = {}
+    reference, why = neuralop_fno(args, grid.ndim)
     for name in names:
         model = build_grid_model(name, 1, 1, grid, seed=args.seed, **hp)
+        if name == "fno" and args.same_init and reference is not None:
+            gap = copy_reference_weights(
+                model, reference, args.n_modes, partial(grid_forward(model), model, grid=grid)
+            )
+            print(f"  --same-init: fno starts from neuraloperator's weights (output gap {gap:.1e})")
         result = train_one(model, grid_forward(model), data, scaling, args)
         rows[name] = {"parameters": parameter_count(model), **result}
         print(f"  trained {name}: {rows[name]['epochs']} epochs in {result['seconds']:.1f} s")
 
-    reference, why = neuralop_fno(args, grid.ndim)
     if reference is not None and not args.even and odd_size_shift_bug():
         print(
             "warning: this neuraloperator version misplaces frequencies on odd grids "
