@@ -7,7 +7,7 @@ import torch
 from sciml.core import ParameterError, ShapeError
 from sciml.core.errors import explain
 
-__all__ = ["MAX_DENSE_ENTRIES", "check_problem", "check_reg", "safe_log"]
+__all__ = ["MAX_DENSE_ENTRIES", "check_overrelax", "check_problem", "check_reg", "safe_log"]
 
 MAX_DENSE_ENTRIES = 5e8
 """Largest ``B * n * m`` a dense solve accepts (2 GB in float32, 4 GB in float64)."""
@@ -23,6 +23,21 @@ def check_reg(reg) -> float:
                 expected="reg > 0",
                 received=f"reg={reg!r}",
                 fix="pass e.g. reg = 0.05 * median(C); use emd for reg = 0",
+            )
+        )
+    return value
+
+
+def check_overrelax(omega) -> float:
+    """The Sinkhorn over-relaxation factor as a float in ``(0, 2)``, or a ParameterError."""
+    value = float(omega)
+    if not 0.0 < value < 2.0:
+        raise ParameterError(
+            explain(
+                "overrelax must lie in (0, 2) (Sinkhorn over-relaxation diverges at 2)",
+                expected="0 < overrelax < 2",
+                received=f"{omega!r}",
+                fix="pass 1.5 (the default) or 1.0 for classical Sinkhorn",
             )
         )
     return value

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 
 import torch
 
-from sciml.core import ParameterError, Solution, Status
-from sciml.core.errors import explain
+from sciml.core import Solution, Status
 
-from ._checks import check_reg, safe_log
+from ._checks import check_overrelax, check_reg, safe_log
 from .costs import as_points, cost_matrix
-from .sinkhorn import log_iterations
+from .sinkhorn import eps_schedule, log_iterations
 
 __all__ = ["OnlineSinkhornResult", "sinkhorn_online"]
 
@@ -63,22 +62,6 @@ def _cost_span_bound(x: torch.Tensor, y: torch.Tensor) -> float:
     lo = torch.minimum(x.amin(0), y.amin(0))
     hi = torch.maximum(x.amax(0), y.amax(0))
     return float(((hi - lo) ** 2).sum())
-
-
-def _schedule(span: float, reg: float, ratio: float | None) -> list[float]:
-    if ratio is None:
-        return [reg]
-    if not 0.0 < ratio < 1.0:
-        raise ParameterError(
-            explain(
-                "eps_scaling must be a ratio in (0, 1) or None",
-                expected="0 < eps_scaling < 1",
-                received=f"{ratio!r}",
-                fix="pass 0.5 (the default) or None to disable ε-scaling",
-            )
-        )
-    steps = max(0, math.ceil(math.log(max(span, reg) / reg) / math.log(1.0 / ratio)))
-    return [max(reg, span * ratio**k) for k in range(steps)] + [reg]
 
 
 def _gibbs_block(x, y, f, g, reg, s, block):
@@ -181,15 +164,7 @@ def sinkhorn_online(
     (True, 5.0)
     """
     reg = check_reg(reg)
-    if not 0.0 < float(overrelax) < 2.0:
-        raise ParameterError(
-            explain(
-                "overrelax must lie in (0, 2) (Sinkhorn over-relaxation diverges at 2)",
-                expected="0 < overrelax < 2",
-                received=f"{overrelax!r}",
-                fix="pass 1.5 (the default) or 1.0 for classical Sinkhorn",
-            )
-        )
+    omega = check_overrelax(overrelax)
     x, wa = as_points(x)
     y, wb = as_points(y, dtype=x.dtype)
     n, m = x.shape[0], y.shape[0]
@@ -197,12 +172,12 @@ def sinkhorn_online(
     b = _weights(b, wb, m, x.dtype)
     atol = (1e-9 if x.dtype == torch.float64 else 1e-5) if atol is None else atol
     xd, yd, ad, bd = x.detach(), y.detach(), a.detach(), b.detach()
-    eps_list = _schedule(_cost_span_bound(xd, yd), reg, eps_scaling)
+    eps_list = eps_schedule(_cost_span_bound(xd, yd), reg, eps_scaling)
     with torch.no_grad():
         la, lb = safe_log(ad)[None], safe_log(bd)[None]
         softmin = _BlockSoftmin(xd, yd, block)
         f, g, err, it, omega = log_iterations(
-            la, lb, ad[None], bd[None], softmin, eps_list, atol, max_iter, float(overrelax)
+            la, lb, ad[None], bd[None], softmin, eps_list, atol, max_iter, omega
         )
         if it < len(eps_list):  # stopped inside the schedule: make f consistent with reg
             f = softmin(reg, lb + g / reg, -1)

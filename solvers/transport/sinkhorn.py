@@ -20,7 +20,7 @@ import torch
 from sciml.core import ParameterError, Solution, Status
 from sciml.core.errors import explain
 
-from ._checks import check_problem, check_reg, safe_log
+from ._checks import check_overrelax, check_problem, check_reg, safe_log
 
 __all__ = ["SinkhornResult", "sinkhorn"]
 
@@ -64,11 +64,11 @@ def _softmin_scaled(eps: float, Ce: torch.Tensor, h: torch.Tensor, dim: int) -> 
     return -eps * torch.logsumexp(h - Ce, dim=dim)
 
 
-def _schedule(C: torch.Tensor, reg: float, ratio: float | None) -> list[float]:
-    """ε-scaling: ``eps_k = max(reg, span * ratio^k)`` from the cost's span down to reg."""
+def eps_schedule(span: float, reg: float, ratio: float | None) -> list[float]:
+    """ε-scaling: ``eps_k = max(reg, span * ratio^k)`` from the cost's span down to ``reg``
+    (``[reg]`` when ``ratio`` is None)."""
     if ratio is None:
         return [reg]
-    span = float((C.amax() - C.amin()).detach())
     if not 0.0 < ratio < 1.0:
         raise ParameterError(
             explain(
@@ -298,20 +298,12 @@ def sinkhorn(
                 fix="pick one of the listed options",
             )
         )
-    if not 0.0 < float(overrelax) < 2.0:
-        raise ParameterError(
-            explain(
-                "overrelax must lie in (0, 2) (Sinkhorn over-relaxation diverges at 2)",
-                expected="0 < overrelax < 2",
-                received=f"{overrelax!r}",
-                fix="pass 1.5 (the default) or 1.0 for classical Sinkhorn",
-            )
-        )
-    omega = float(overrelax)
+    omega = check_overrelax(overrelax)
     if atol is None:
         atol = 1e-9 if C.dtype == torch.float64 else 1e-5
     la, lb = safe_log(a), safe_log(b)
-    eps_list = _schedule(C, reg, eps_scaling)
+    span = float((C.amax() - C.amin()).detach()) if eps_scaling is not None else reg
+    eps_list = eps_schedule(span, reg, eps_scaling)
     with torch.set_grad_enabled(grad == "unroll" and torch.is_grad_enabled()):
         if method == "log":
             f, g, err, it, omega_used = log_iterations(
