@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import torch
 
-from sciml.core import Solution, Status
+from sciml.core import ParameterError, ShapeError, Solution, Status
+from sciml.core.errors import explain
 
 from ._checks import check_overrelax, check_reg, safe_log
 from .costs import as_points, cost_matrix
@@ -167,6 +168,25 @@ def sinkhorn_online(
     omega = check_overrelax(overrelax)
     x, wa = as_points(x)
     y, wb = as_points(y, dtype=x.dtype)
+    if x.ndim != 2 or y.ndim != 2 or x.shape[1] != y.shape[1]:
+        raise ShapeError(
+            explain(
+                "the two point clouds must be 2-D arrays in the same dimension",
+                expected="x of shape (n, d) and y of shape (m, d)",
+                received=f"x {tuple(x.shape)}, y {tuple(y.shape)}",
+                fix="reshape both to (points, coordinates) with the same d",
+            )
+        )
+    if not (torch.isfinite(x).all() and torch.isfinite(y).all()):
+        raise ParameterError(
+            explain(
+                "the point clouds contain NaN or infinite coordinates",
+                expected="finite x and y",
+                received=f"{int((~torch.isfinite(x)).sum() + (~torch.isfinite(y)).sum())} "
+                "non-finite entries",
+                fix="drop or impute the non-finite points before solving",
+            )
+        )
     n, m = x.shape[0], y.shape[0]
     a = _weights(a, wa, n, x.dtype)
     b = _weights(b, wb, m, x.dtype)

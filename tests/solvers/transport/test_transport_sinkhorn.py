@@ -208,3 +208,10 @@ def test_overrelaxation_safeguard_falls_back_to_classical():
         sinkhorn(None, None, torch.eye(3), 0.1, overrelax=2.0)
     with pytest.raises(ParameterError, match="overrelax"):
         sinkhorn_online(torch.zeros(3, 1), torch.ones(3, 1), 0.1, overrelax=0.0)
+
+
+def test_online_path_explains_bad_point_clouds():
+    with pytest.raises(ShapeError, match="same dimension"):
+        sinkhorn_online(torch.zeros(3, 2), torch.zeros(4, 3), 0.1)
+    with pytest.raises(ParameterError, match="NaN"):
+        sinkhorn_online(torch.full((3, 2), float("nan")), torch.zeros(4, 2), 0.1)
