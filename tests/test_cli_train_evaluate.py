@@ -82,6 +82,26 @@ def test_train_writes_checkpoint_config_and_table(trained, darcy, capsys):
     assert "--resume" in err
 
 
+def test_train_with_multiresolution_and_its_errors(darcy, tmp_path, capsys):
+    out = tmp_path / "mr"
+    argv = ["train", "fno", "--data", darcy, "--epochs", 1, *TINY]
+    assert cli(*argv, "--multiresolution", "1,2", "--out", out) == 0
+    config = json.loads((out / "config.json").read_text())
+    assert config["options"]["multiresolution"] == [1, 2]
+    assert load_training_state(out / "checkpoint.pt")["settings"]["multiresolution"] == [1, 2]
+    # resuming with another cycle is refused; 17 nodes = 16 cells: 3 does not divide them
+    err = expect_usage_error(capsys, *argv, "--out", out, "--resume")
+    assert "multiresolution" in err
+    err = expect_usage_error(capsys, *argv, "--multiresolution", "1,3", "--out", tmp_path / "a")
+    assert "factor 3 does not divide" in err
+    # 4 modes need 8 points per axis: the 5-node grid of factor 4 is too coarse
+    err = expect_usage_error(capsys, *argv, "--multiresolution", "1,4", "--out", tmp_path / "b")
+    assert "coarse grid (5, 5)" in err and "2 * n_modes" in err
+    with pytest.raises(SystemExit):
+        cli(*argv, "--multiresolution", "1,0")
+    assert "factors >= 1" in capsys.readouterr().err
+
+
 def test_evaluate_training_and_other_resolutions(trained, darcy, tmp_path, capsys):
     out = tmp_path / "eval"
     code = cli(
