@@ -1,4 +1,5 @@
-"""Neural operators side by side on generated Darcy data: same data, same time budget.
+"""Neural operators side by side on generated Darcy (or Burgers) data: same data, same time
+budget.
 
 Run on demand (not in CI)::
 
@@ -13,6 +14,10 @@ files generated at 33 and at 65 with the same seed hold *different* coefficients
 be compared sample by sample; injecting from the fine grid gives both resolutions the same
 coefficient functions, and the 33 targets are the fine solution at the coarse nodes (free of
 the 33-grid discretization error), so the two columns measure one operator at two grids.
+``--family burgers`` does the same for 1-D Burgers (``nu = 0.1``, initial condition to the
+solution at ``t = 1``, the FNO paper's problem) on periodic grids: generated at ``2 R`` nodes,
+trained on every second one (pass e.g. ``--resolution 128``); the neuraloperator comparison
+and ``--even`` are Darcy's only.
 
 Training. Each model is built with the same ``--n-modes``, ``--hidden-channels`` and
 ``--n-layers`` where they apply (see :func:`sciml.training.grid_models.build_grid_model`),
@@ -50,10 +55,25 @@ from functools import partial
 from pathlib import Path
 
 MODELS = ("fno", "tfno", "mgno", "t1", "deeponet")
+# family -> (description, whether its grid is periodic: fine grid 2 R, else 2 R - 1)
+FAMILIES = {
+    "darcy": ("Darcy threshold", False),
+    "burgers": ("Burgers 1-D, nu = 0.1, u(0) -> u(1)", True),
+}
+MULTIRESOLUTION_MODELS = ("fno", "tfno")
+
+
+def coarsening_factors(text: str) -> tuple[int, ...]:
+    """``"1,1,2"`` -> ``(1, 1, 2)``; argparse reports anything else as an invalid value."""
+    factors = tuple(int(f) for f in text.split(","))
+    if min(factors) < 1:
+        raise ValueError(text)
+    return factors
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--family", choices=tuple(FAMILIES), default="darcy")
     parser.add_argument("--resolution", type=int, default=33, help="training nodes per axis R")
     parser.add_argument("--n-train", type=int, default=200)
     parser.add_argument("--n-test", type=int, default=50)
@@ -87,6 +107,13 @@ def parse_args(argv=None) -> argparse.Namespace:
         "from the draw of the initial weights)",
     )
     parser.add_argument(
+        "--multiresolution",
+        type=coarsening_factors,
+        default=None,
+        help="coarsening factors cycled over the batches of the FNO-type models (fno, tfno "
+        "and neuraloperator's), e.g. 1,1,2: every third batch on the grid with half the cells",
+    )
+    parser.add_argument(
         "--even",
         action="store_true",
         help="drop the last node of every axis: periodic grids of R - 1 and 2 R - 2 points",
@@ -111,16 +138,22 @@ def load(path, resolution=None):
     return x, y, ds.grid
 
 
+def fine_resolution(args) -> int:
+    """The generation (zero-shot) grid: ``2 R`` periodic nodes, or ``2 R - 1`` vertex nodes,
+    so that the training grid is every second node of it."""
+    return 2 * args.resolution if FAMILIES[args.family][1] else 2 * args.resolution - 1
+
+
 def make_data(args, folder: Path) -> dict:
     from sciml.data import GenerationConfig, generate
 
-    fine = 2 * args.resolution - 1
+    fine = fine_resolution(args)
     paths = {}
     for name, n, seed in (("train", args.n_train, args.seed), ("test", args.n_test, args.seed + 1)):
-        path = folder / f"darcy{fine}_{name}_n{n}_seed{seed}.h5"
+        path = folder / f"{args.family}{fine}_{name}_n{n}_seed{seed}.h5"
         if not path.exists():
             tic = time.perf_counter()
-            generate(GenerationConfig("darcy", n=n, resolution=fine, seed=seed), path)
+            generate(GenerationConfig(args.family, n=n, resolution=fine, seed=seed), path)
             print(f"generated {path.name} in {time.perf_counter() - tic:.1f} s")
         paths[name] = path
     data = {
@@ -153,10 +186,11 @@ def rel_l2(model, forward, x, y, grid, batch_size) -> float:
     return evaluate_model(model, data, forward=forward, batch_size=batch_size)[0]
 
 
-def train_one(model, forward, data, scaling, args) -> dict:
+def train_one(model, forward, data, scaling, args, multiresolution=None) -> dict:
     """Train within the budget (or ``--epochs``); with ``--equal-accuracy`` also record
     the test error at the training resolution after every epoch, against the training
-    seconds so far (evaluation time excluded)."""
+    seconds so far (evaluation time excluded). ``multiresolution``: the Trainer's
+    coarsening cycle (see :mod:`sciml.training.multiresolution`)."""
     import copy
     import statistics
 
@@ -165,7 +199,13 @@ def train_one(model, forward, data, scaling, args) -> dict:
 
     x, y, grid = data["train"]
     pair = (Field(scaling.encode_inputs(x), grid), Field(scaling.encode_outputs(y), grid))
-    common = dict(lr=args.lr, batch_size=args.batch_size, seed=args.seed, progress=False)
+    common = dict(
+        lr=args.lr,
+        batch_size=args.batch_size,
+        seed=args.seed,
+        progress=False,
+        multiresolution=multiresolution,
+    )
     k = min(3 * args.batch_size, x.shape[0])
     probe = Trainer(copy.deepcopy(model), epochs=1, forward=forward, **common)
     probe.fit((pair[0][:k], pair[1][:k]))  # warm-up: first-call costs, allocator
@@ -327,12 +367,15 @@ def main(argv=None) -> int:
 
     torch.set_num_threads(args.threads)
     names = [m for m in args.models.split(",") if m]
-    fine = 2 * args.resolution - 1
+    if args.even and args.family != "darcy":
+        print("--even applies to darcy only (its vertex grids)", file=sys.stderr)
+        return 2
+    fine = fine_resolution(args)
     train_n = args.resolution - 1 if args.even else args.resolution
     if args.even:
         print(f"--even: last node dropped, periodic grids of {train_n} and {fine - 1} points")
     print(
-        f"Darcy threshold, train R={args.resolution} (injected from {fine}), n_train="
+        f"{FAMILIES[args.family][0]}, train R={args.resolution} (injected from {fine}), n_train="
         f"{args.n_train}, n_test={args.n_test}, budget {args.budget_seconds:g} s/model, "
         f"threads {torch.get_num_threads()}, torch {torch.__version__}"
     )
@@ -344,7 +387,11 @@ def main(argv=None) -> int:
     scaling = Scaling.fit(x, y)
     hp = dict(n_modes=args.n_modes, hidden_channels=args.hidden_channels, n_layers=args.n_layers)
     rows = {}
-    reference, why = neuralop_fno(args, grid.ndim)
+    reference, why = (
+        neuralop_fno(args, grid.ndim)
+        if args.family == "darcy"
+        else (None, "set up for --family darcy only")
+    )
     for name in names:
         model = build_grid_model(name, 1, 1, grid, seed=args.seed, **hp)
         if name == "fno" and args.same_init and reference is not None:
@@ -352,7 +399,8 @@ def main(argv=None) -> int:
                 model, reference, args.n_modes, partial(grid_forward(model), model, grid=grid)
             )
             print(f"  --same-init: fno starts from neuraloperator's weights (output gap {gap:.1e})")
-        result = train_one(model, grid_forward(model), data, scaling, args)
+        multires = args.multiresolution if name in MULTIRESOLUTION_MODELS else None
+        result = train_one(model, grid_forward(model), data, scaling, args, multires)
         rows[name] = {"parameters": parameter_count(model), **result}
         print(f"  trained {name}: {rows[name]['epochs']} epochs in {result['seconds']:.1f} s")
 
@@ -362,7 +410,9 @@ def main(argv=None) -> int:
             f"({grid.shape}); pass --even for a fair comparison"
         )
     if reference is not None:
-        result = train_one(reference, lambda m, v, g: m(v), data, scaling, args)
+        result = train_one(
+            reference, lambda m, v, g: m(v), data, scaling, args, args.multiresolution
+        )
         rows["neuralop fno"] = {"parameters": parameter_count(reference), **result}
 
     fine = fine - 1 if args.even else fine
