@@ -6,7 +6,7 @@ import math
 import pytest
 import torch
 
-from sciml.core import Field, TensorGrid
+from sciml.core import Field, ParameterError, TensorGrid
 from sciml.operators import T1, build
 
 
@@ -21,13 +21,14 @@ def band_limited(batch, channels, n, modes, seed=0):
     return x / x.pow(2).mean().sqrt()
 
 
+@pytest.mark.parametrize("activation", ["gelu", "relu"])
 @pytest.mark.parametrize("depth", [1, 4, 12])
-def test_initialization_preserves_output_variance_across_depth(depth):
+def test_initialization_preserves_output_variance_across_depth(depth, activation):
     grid = TensorGrid.uniform((32, 32), periodic=True)
     x = band_limited(8, 4, 32, 8)
     ratios = []
     for seed in range(3):
-        model = T1(4, 4, (8, 8), 32, depth, seed=seed)
+        model = T1(4, 4, (8, 8), 32, depth, activation=activation, seed=seed)
         with torch.no_grad():
             y = model(x, grid=grid)
         ratios.append(float(y.pow(2).mean() / x.pow(2).mean()))
@@ -46,6 +47,33 @@ def test_mode_mixing_matters_for_the_variance():
                 m.mul_(math.sqrt(k))
         y = model(x, grid=grid)
     assert float(y.pow(2).mean() / x.pow(2).mean()) > 1e3
+
+
+def test_gelu_needs_its_own_gain():
+    """Near 0, GELU(x) ~ x / 2 keeps a quarter of the second moment (ReLU: half), so GELU
+    layers draw W with variance 4 / c; with ReLU's 2 / c the output would fade by about 2x
+    per layer."""
+    grid = TensorGrid.uniform((32, 32), periodic=True)
+    x = band_limited(8, 4, 32, 8)
+    model = T1(4, 4, (8, 8), 32, 6, activation="gelu", seed=0)
+    with torch.no_grad():
+        for layer in model.layers:
+            layer.weight.mul_(math.sqrt(2.0 / 4.0))
+        y = model(x, grid=grid)
+    assert float(y.pow(2).mean() / x.pow(2).mean()) < 0.05
+
+
+def test_models_saved_before_the_activation_option_rebuild_with_relu():
+    new = T1(1, 1, (4,), 8, 2, seed=0)
+    assert new.config()["activation"] == "gelu"
+    old = {k: v for k, v in new.config().items() if k != "activation"}
+    rebuilt = T1.from_config(old)
+    assert rebuilt.config()["activation"] == "relu"
+    x = torch.randn(2, 1, 16)
+    rebuilt.load_state_dict(new.state_dict())  # same parameters, other nonlinearity
+    assert not torch.allclose(rebuilt(x), new(x))
+    with pytest.raises(ParameterError, match="activation"):
+        T1(1, 1, (4,), 8, 2, activation="tanh")
 
 
 def test_resolution_independence_periodic_fft():
