@@ -202,9 +202,7 @@ class T1(AbstractOperator):
         c = self.hidden_channels
         with seeded(seed):
             self.lifting = complex_parameter((self.in_channels, c), 1 / math.sqrt(self.in_channels))
-            self.layers = nn.ModuleList(
-                T1Layer(c, kept, activation) for _ in range(self.n_layers)
-            )
+            self.layers = nn.ModuleList(T1Layer(c, kept, activation) for _ in range(self.n_layers))
             self.projection = complex_parameter((c, self.out_channels), 1 / math.sqrt(c))
 
     @classmethod
