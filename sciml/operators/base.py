@@ -100,10 +100,15 @@ class AbstractOperator(nn.Module, abc.ABC):
         """``{"class": name, "config": config()}``: what :func:`build` takes."""
         return {"class": type(self).__name__, "config": self.config()}
 
+    #: Constructor options added after configs were first saved, with the value that
+    #: older models were built with; configs that lack one rebuild with it.
+    DEFAULTS_BEFORE_THEY_EXISTED: dict = {}
+
     @classmethod
     def from_config(cls, config: dict) -> AbstractOperator:
-        """Rebuild from :meth:`config` (the inverse of ``config()``)."""
-        return cls(**config)
+        """Rebuild from :meth:`config` (the inverse of ``config()``); options missing from
+        an older config take their :attr:`DEFAULTS_BEFORE_THEY_EXISTED` value."""
+        return cls(**{**cls.DEFAULTS_BEFORE_THEY_EXISTED, **config})
 
     def parameter_count(self) -> int:
         """Number of trainable real scalars (see :func:`parameter_count`)."""

@@ -157,6 +157,9 @@ class FNO(AbstractOperator):
     True
     """
 
+    # configs saved before `activation` existed were trained with one GELU
+    DEFAULTS_BEFORE_THEY_EXISTED = {"activation": "gelu"}
+
     def __init__(
         self,
         in_channels: int,
@@ -220,12 +223,6 @@ class FNO(AbstractOperator):
             self.projection = PointwiseMLP(width, self.out_channels, (proj,) if proj else ())
             _init_layer_biases(self.skips)
         self.activation = make_activation(activation)
-
-    @classmethod
-    def from_config(cls, config: dict) -> FNO:
-        """Rebuild from :meth:`config`; a config without ``activation`` (saved before the
-        option existed) gets ``"gelu"``, the nonlinearity it was trained with."""
-        return cls(**{"activation": "gelu", **config})
 
     @property
     def ndim(self) -> int:

@@ -168,6 +168,9 @@ class T1(AbstractOperator):
     torch.Size([3, 1, 17, 17])
     """
 
+    # configs saved before `activation` existed were trained with ReLU
+    DEFAULTS_BEFORE_THEY_EXISTED = {"activation": "relu"}
+
     def __init__(
         self,
         in_channels: int,
@@ -187,7 +190,6 @@ class T1(AbstractOperator):
         self.hidden_channels = check_int(hidden_channels, "hidden_channels")
         self.n_layers = check_int(n_layers, "n_layers")
         self.transform = check_choice(transform, "transform", ("auto", "fft"))
-        check_choice(activation, "activation", tuple(ACTIVATIONS))
         self._store_config(
             in_channels=self.in_channels,
             out_channels=self.out_channels,
@@ -204,12 +206,6 @@ class T1(AbstractOperator):
             self.lifting = complex_parameter((self.in_channels, c), 1 / math.sqrt(self.in_channels))
             self.layers = nn.ModuleList(T1Layer(c, kept, activation) for _ in range(self.n_layers))
             self.projection = complex_parameter((c, self.out_channels), 1 / math.sqrt(c))
-
-    @classmethod
-    def from_config(cls, config: dict) -> T1:
-        """Rebuild from :meth:`config`; a config without ``activation`` (saved before the
-        option existed) gets ``"relu"``, the nonlinearity it was trained with."""
-        return cls(**{"activation": "relu", **config})
 
     @property
     def ndim(self) -> int:
